@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Customer } from '#shared/schemas/customer';
+
+/**
+ * The event catalog: every event Cirrus CRM puts on its bus, with its detail-type, version and
+ * zod schema. Producers build events with `buildEvent`, consumers parse with `parseDetail`; the
+ * contract test (test/unit/event-contracts.test.ts) checks the JSON fixtures under events/fixtures.
+ */
+export const EVENT_SOURCE = 'cirrus.crm';
+
+export const EventMetadata = z.strictObject({
+  eventId: z.string().min(1).max(64),
+  /** Schema version of `data`; a breaking change gets a new version, not a silent edit. */
+  version: z.int().min(1),
+  occurredAt: z.iso.datetime(),
+  correlationId: z.string().min(1).max(128),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+const definition = <T extends string, S extends z.ZodType>(detailType: T, version: number, data: S) => ({
+  detailType,
+  version,
+  data,
+  detail: z.strictObject({ metadata: EventMetadata.extend({ version: z.literal(version) }), data }),
+});
+
+export const catalog = {
+  'customer.created': definition('customer.created', 1, z.strictObject({ customer: Customer })),
+  'customer.updated': definition(
+    'customer.updated',
+    1,
+    z.strictObject({ customer: Customer, changedFields: z.array(z.string()).min(1) }),
+  ),
+  'customer.deleted': definition(
+    'customer.deleted',
+    1,
+    z.strictObject({ customerId: z.string(), deletedBy: z.string() }),
+  ),
+} as const;
+
+export type DetailType = keyof typeof catalog;
+export type EventData<T extends DetailType> = z.infer<(typeof catalog)[T]['data']>;
+export type EventDetail<T extends DetailType> = z.infer<(typeof catalog)[T]['detail']>;
+
+/** A domain event ready for the outbox: detail-type plus the detail object EventBridge will carry. */
+export interface DomainEvent<T extends DetailType = DetailType> {
+  detailType: T;
+  detail: EventDetail<T>;
+}
+
+export const buildEvent = <T extends DetailType>(
+  detailType: T,
+  data: EventData<T>,
+  meta: { eventId: string; occurredAt: string; correlationId: string },
+): DomainEvent<T> => ({
+  detailType,
+  detail: { metadata: { ...meta, version: catalog[detailType].version }, data } as EventDetail<T>,
+});
+
+/** Parses an EventBridge event's detail against the catalog; throws a ZodError when it does not fit. */
+export const parseDetail = <T extends DetailType>(detailType: T, detail: unknown): EventDetail<T> =>
+  catalog[detailType].detail.parse(detail) as EventDetail<T>;
+
+/** JSON Schema of every event's detail, for people who consume the bus from outside. */
+export const eventJsonSchemas = () =>
+  Object.fromEntries(
+    Object.values(catalog).map((event) => [event.detailType, z.toJSONSchema(event.detail, { io: 'output' })]),
+  );

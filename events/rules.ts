@@ -1,0 +1,30 @@
+import { EVENT_SOURCE } from './catalog.ts';
+
+/**
+ * EventBridge rules: which events reach which consumer. The CDK app turns each entry into a rule
+ * on the bus (with retry policy and DLQ); the local bus matches events against the same patterns,
+ * so both run one routing table.
+ *
+ * `target` names a consumer function in functions/catalog.ts.
+ */
+export interface RuleDefinition {
+  /** PascalCase, unique; becomes the rule's construct id. */
+  name: string;
+  description: string;
+  target: 'welcomeEmail';
+  /** An EventBridge event pattern (the subset the local matcher supports: see local/event-pattern.ts). */
+  pattern: Record<string, unknown>;
+}
+
+export const rules: readonly RuleDefinition[] = [
+  {
+    name: 'WelcomeEmailOnCustomerCreated',
+    description: 'Sends the welcome e-mail to a new customer who consented to e-mail',
+    target: 'welcomeEmail',
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': ['customer.created'],
+      detail: { data: { customer: { consent: { email: { status: ['granted'] } } } } },
+    },
+  },
+];

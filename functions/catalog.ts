@@ -1,0 +1,28 @@
+/**
+ * Every Lambda function of the app: the CDK app creates one function per entry, the local runtime
+ * loads the same modules, and `npm run bench` bundles each. Paths are relative to the repo root.
+ */
+export const lambdaFunctions = {
+  customersApi: {
+    entry: 'functions/api/customers.ts',
+    description: 'Customers API: create, read, update, delete, list',
+    kind: 'api',
+  },
+  metaApi: {
+    entry: 'functions/api/meta.ts',
+    description: 'Health check, OpenAPI document and API docs',
+    kind: 'api',
+  },
+  outboxPublisher: {
+    entry: 'functions/consumers/outbox-publisher.ts',
+    description: 'Publishes outbox items from the table stream to the event bus',
+    kind: 'stream',
+  },
+  welcomeEmail: {
+    entry: 'functions/consumers/welcome-email.ts',
+    description: 'Sends the welcome e-mail once per consenting new customer',
+    kind: 'event',
+  },
+} as const;
+
+export type LambdaFunctionName = keyof typeof lambdaFunctions;

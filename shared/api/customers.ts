@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { Cursor, Limit, Ulid } from '#shared/schemas/common';
+import { CreateCustomerRequest, Customer, LifecycleStage, Tag, UpdateCustomerRequest } from '#shared/schemas/customer';
+import { UserId } from '#shared/schemas/common';
+import { ETagHeader, defineOperation, errorResponses } from './operation.ts';
+
+/** The customers API contract: one operation per route, served by the customersApi function. */
+
+const CustomerPath = z.strictObject({ id: Ulid.meta({ description: 'Customer id (ULID)' }) });
+
+export const IdempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'Must be printable ASCII without spaces')
+  .meta({ description: 'Makes a retried create safe: a repeat returns the first response' });
+
+export const IfMatchHeader = z
+  .string()
+  .max(100)
+  .regex(/^(\*|(W\/)?"\d{1,10}")$/, 'Must be an ETag such as "3"')
+  .meta({ description: 'Only apply the change if the record is still at this version (its ETag)' });
+
+const CustomerResponse = (description: string, extraHeaders: Record<string, z.ZodType> = {}) => ({
+  description,
+  headers: z.strictObject({ ETag: ETagHeader, ...extraHeaders }),
+  content: { 'application/json': { schema: Customer } },
+});
+
+export const CustomerPage = z
+  .strictObject({
+    items: z.array(Customer).max(100),
+    nextCursor: Cursor.nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+  })
+  .meta({ id: 'CustomerPage' });
+
+const JSON_BODY = ['application/json'] as const;
+const PATCH_BODY = ['application/merge-patch+json', 'application/json'] as const;
+
+export const createCustomer = defineOperation({
+  operationId: 'createCustomer',
+  method: 'POST',
+  path: '/customers',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Create a customer',
+  description:
+    'E-mail addresses are unique across customers (compared lower-cased): a second customer with the same ' +
+    'address gets 409 with `existingId`. Admins, managers, sales and marketing may create customers.',
+  request: {
+    headers: z.strictObject({ 'Idempotency-Key': IdempotencyKeyHeader.optional() }),
+    body: { schema: CreateCustomerRequest, contentTypes: JSON_BODY },
+  },
+  responses: {
+    '201': CustomerResponse('Created', {
+      Location: z.string().max(100).meta({ description: 'URL of the new customer' }),
+    }),
+    ...errorResponses(400, 401, 403, 409, 415, 422),
+  },
+});
+
+export const getCustomer = defineOperation({
+  operationId: 'getCustomer',
+  method: 'GET',
+  path: '/customers/{id}',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Read a customer',
+  request: { path: CustomerPath },
+  responses: { '200': CustomerResponse('The customer'), ...errorResponses(400, 401, 403, 404) },
+});
+
+export const updateCustomer = defineOperation({
+  operationId: 'updateCustomer',
+  method: 'PATCH',
+  path: '/customers/{id}',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Change a customer (JSON merge patch)',
+  description:
+    'Absent fields stay as they are, `null` clears a field, arrays are replaced whole. Send the ETag in ' +
+    'If-Match to change only the version you read (412 otherwise). Sales reps may change only the ' +
+    'customers they own; only admins and managers may change the owner.',
+  request: {
+    path: CustomerPath,
+    headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }),
+    body: { schema: UpdateCustomerRequest, contentTypes: PATCH_BODY },
+  },
+  responses: {
+    '200': CustomerResponse('The changed customer'),
+    ...errorResponses(400, 401, 403, 404, 409, 412, 415),
+  },
+});
+
+export const deleteCustomer = defineOperation({
+  operationId: 'deleteCustomer',
+  method: 'DELETE',
+  path: '/customers/{id}',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Delete a customer',
+  description: 'Admins and managers only. Send the ETag in If-Match to delete only the version you read.',
+  request: { path: CustomerPath, headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }) },
+  responses: { '204': { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409, 412) },
+});
+
+export const listCustomers = defineOperation({
+  operationId: 'listCustomers',
+  method: 'GET',
+  path: '/customers',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'List customers, newest first',
+  description:
+    'Filters combine. `tag` is served by the tag index, else `ownerId`, else `lifecycleStage`; the other ' +
+    'filters are applied to that page, so a page may hold fewer than `limit` items while `nextCursor` ' +
+    'is not null.',
+  request: {
+    query: z.strictObject({
+      lifecycleStage: LifecycleStage.optional(),
+      ownerId: UserId.optional(),
+      tag: Tag.optional(),
+      limit: Limit.optional(),
+      cursor: Cursor.optional(),
+    }),
+  },
+  responses: {
+    '200': { description: 'A page of customers', content: { 'application/json': { schema: CustomerPage } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+export const customerOperations = [
+  createCustomer,
+  listCustomers,
+  getCustomer,
+  updateCustomer,
+  deleteCustomer,
+] as const;

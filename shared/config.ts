@@ -1,0 +1,64 @@
+/**
+ * Runtime configuration, read once per container from environment variables.
+ * The CDK app sets these on every function; the local runtime sets the same names
+ * (with endpoint overrides pointing at DynamoDB Local, the SES emulator and the local bus).
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  emailFrom: 'EMAIL_FROM',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  senderPostalAddress: 'SENDER_POSTAL_ADDRESS',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  eventBridgeEndpoint: 'EVENTBRIDGE_ENDPOINT',
+  sesEndpoint: 'SES_ENDPOINT',
+  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
+} as const;
+
+const optional = (name: string): string | undefined => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const required = (name: string): string => {
+  const value = optional(name);
+  if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+};
+
+/** Values read lazily so that a test can set the environment before the first use. */
+export const config = {
+  get tableName() {
+    return required(ENV.tableName);
+  },
+  get eventBusName() {
+    return required(ENV.eventBusName);
+  },
+  get emailFrom() {
+    return optional(ENV.emailFrom) ?? 'Cirrus CRM <hello@example.com>';
+  },
+  get sesConfigurationSet() {
+    return optional(ENV.sesConfigurationSet);
+  },
+  get senderPostalAddress() {
+    return optional(ENV.senderPostalAddress) ?? 'Cirrus CRM, 1 Example Street, Springfield';
+  },
+  get publicBaseUrl() {
+    return optional(ENV.publicBaseUrl) ?? 'http://localhost:3000';
+  },
+  get idempotencyTtlSeconds() {
+    return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);
+  },
+  endpoints: {
+    get dynamodb() {
+      return optional(ENV.dynamodbEndpoint);
+    },
+    get eventBridge() {
+      return optional(ENV.eventBridgeEndpoint);
+    },
+    get ses() {
+      return optional(ENV.sesEndpoint);
+    },
+  },
+};

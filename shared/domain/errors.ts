@@ -1,0 +1,60 @@
+/**
+ * Typed domain errors. Use cases throw these; the HTTP adapter maps each to one
+ * RFC 9457 problem (shared/http/problem.ts), so no domain code knows about status codes.
+ */
+export interface FieldIssue {
+  /** Where the field is: body, query, path or header. */
+  in: 'body' | 'query' | 'path' | 'header';
+  /** Dotted path of the field, `emails.0.address`; empty for the whole body. */
+  field: string;
+  detail: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: string;
+}
+
+export class ValidationFailed extends DomainError {
+  readonly kind = 'validation';
+  constructor(
+    readonly issues: FieldIssue[],
+    message = 'The request is not valid.',
+  ) {
+    super(message);
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly kind = 'not-found';
+}
+
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+/** A uniqueness rule was broken; `existingId` names the record that already holds the value. */
+export class Conflict extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    message: string,
+    readonly existingId?: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The record changed since the version the caller sent in If-Match. */
+export class VersionMismatch extends DomainError {
+  readonly kind = 'precondition-failed';
+}
+
+/** The same Idempotency-Key was sent with a different request body. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'idempotency-key-reused';
+}
+
+/** A request with the same Idempotency-Key is still being processed. */
+export class RequestInProgress extends DomainError {
+  readonly kind = 'request-in-progress';
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { DomainError, FieldIssue } from '#shared/domain/errors';
+
+/** RFC 9457 problem details: the one error body of the API. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const PROBLEM_TYPE_BASE = 'https://cirrus-crm.dev/problems/';
+
+export const FieldIssueSchema = z
+  .strictObject({
+    in: z.enum(['body', 'query', 'path', 'header']),
+    field: z.string().max(300).meta({ description: 'Dotted path of the field, e.g. `emails.0.address`' }),
+    detail: z.string().max(500),
+  })
+  .meta({ id: 'FieldIssue' });
+
+export const Problem = z
+  .strictObject({
+    type: z.url().max(200).meta({ description: 'URI naming the kind of problem' }),
+    title: z.string().max(200),
+    status: z.int().min(400).max(599).meta({ format: 'int32' }),
+    detail: z.string().max(1000),
+    instance: z.string().max(200).optional().meta({ description: 'Request id, for support' }),
+    errors: z.array(FieldIssueSchema).max(100).optional().meta({ description: 'One entry per bad field' }),
+    existingId: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'On 409: the id of the record that already holds the unique value' }),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
+
+interface ProblemKind {
+  status: number;
+  slug: string;
+  title: string;
+}
+
+export const PROBLEM_KINDS = {
+  validation: { status: 400, slug: 'validation', title: 'Request is not valid' },
+  unauthorized: { status: 401, slug: 'unauthorized', title: 'Authentication required' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Not allowed' },
+  'not-found': { status: 404, slug: 'not-found', title: 'Not found' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  'request-in-progress': { status: 409, slug: 'request-in-progress', title: 'Request in progress' },
+  'precondition-failed': { status: 412, slug: 'precondition-failed', title: 'Precondition failed' },
+  'unsupported-media-type': { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  'idempotency-key-reused': {
+    status: 422,
+    slug: 'idempotency-key-reused',
+    title: 'Idempotency-Key reused with another request',
+  },
+  'precondition-required': { status: 428, slug: 'precondition-required', title: 'Precondition required' },
+  internal: { status: 500, slug: 'internal', title: 'Internal error' },
+} as const satisfies Record<string, ProblemKind>;
+export type ProblemKindName = keyof typeof PROBLEM_KINDS;
+
+export const problem = (
+  kind: ProblemKindName,
+  detail: string,
+  extra: { errors?: FieldIssue[]; existingId?: string; instance?: string } = {},
+): Problem => {
+  const { status, slug, title } = PROBLEM_KINDS[kind];
+  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail };
+  if (extra.instance) body.instance = extra.instance;
+  if (extra.errors?.length) body.errors = extra.errors;
+  if (extra.existingId) body.existingId = extra.existingId;
+  return body;
+};
+
+/** Maps a typed domain error to its problem. */
+export const problemFromDomainError = (error: DomainError): Problem => {
+  const kind = error.kind as ProblemKindName;
+  const withIssues = error as DomainError & { issues?: FieldIssue[]; existingId?: string };
+  return problem(kind in PROBLEM_KINDS ? kind : 'internal', error.message, {
+    errors: withIssues.issues,
+    existingId: withIssues.existingId,
+  });
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks for every API schema. Each string is bounded and restricted (no control
+ * characters), each array has a maximum size: hostile input is rejected at the edge, and the
+ * OpenAPI document states the same limits the code enforces.
+ */
+
+const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+
+/** A single-line text field, trimmed, 1..max characters, no control characters. */
+export const singleLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(NO_CONTROL_CHARS, 'Must not contain control characters');
+
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const Ulid = z.string().length(26).regex(ULID_PATTERN, 'Must be a ULID');
+
+export const Timestamp = z.iso.datetime({ offset: false }).max(30).meta({
+  description: 'ISO-8601 timestamp in UTC',
+  example: '2026-11-25T09:30:00.000Z',
+});
+
+/** Opaque user id (the Cognito `sub`, or a dev user's id locally). */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_@.-]+$/, 'Must be a user id')
+  .meta({ description: 'User id (Cognito sub)', example: 'dev-sales' });
+
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor returned by a previous page')
+  .meta({ description: 'Opaque cursor from `nextCursor` of the previous page' });
+
+/** `limit` is clamped to 1..100 rather than rejected, as the API conventions promise. */
+export const Limit = z
+  .string()
+  .max(6)
+  .regex(/^\d+$/, 'Must be a whole number')
+  .transform((value) => Math.min(100, Math.max(1, Number(value))))
+  .meta({ description: 'Page size, clamped to 1..100 (default 25)', example: '25' });
+
+export const DEFAULT_PAGE_SIZE = 25;

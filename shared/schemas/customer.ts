@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { Timestamp, Ulid, UserId, singleLine } from './common.ts';
+
+/** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
+
+export const LIFECYCLE_STAGES = ['lead', 'prospect', 'customer', 'loyal', 'at-risk', 'churned'] as const;
+export const LifecycleStage = z
+  .enum(LIFECYCLE_STAGES)
+  .meta({ id: 'LifecycleStage', description: 'Where the customer is in their relationship with us' });
+
+export const MAX_EMAILS = 10;
+export const MAX_PHONES = 10;
+export const MAX_TAGS = 20;
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+
+/** Lower-cased and trimmed, so that uniqueness holds whatever case a client sends. */
+export const EmailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email())
+  .meta({ description: 'E-mail address, stored lower-cased', example: 'ada@example.com' });
+
+export const EmailEntry = z
+  .strictObject({
+    address: EmailAddress,
+    label: z.enum(['work', 'home', 'other']).default('work'),
+  })
+  .meta({ id: 'EmailEntry' });
+
+export const PhoneEntry = z
+  .strictObject({
+    number: z
+      .string()
+      .trim()
+      .max(16)
+      .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123')
+      .meta({ example: '+14155550123' }),
+    label: z.enum(['mobile', 'work', 'home', 'other']).default('mobile'),
+  })
+  .meta({ id: 'PhoneEntry' });
+
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9][a-z0-9 _.-]*$/, 'Tags use letters, digits, space, _ . -')
+  .meta({ example: 'vip' });
+
+const CustomAttributeName = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Attribute names start with a letter and use letters, digits, _');
+
+const CustomAttributeValue = z.union([
+  z.string().max(1000).regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters'),
+  z.number().min(-1e15).max(1e15),
+  z.boolean(),
+]);
+
+/** Free-form attributes a workspace tracks (plan, industry…). Bounded in count and size. */
+export const CustomAttributes = z
+  .record(CustomAttributeName, CustomAttributeValue)
+  .refine((value) => Object.keys(value).length <= MAX_CUSTOM_ATTRIBUTES, {
+    message: `At most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`,
+  })
+  .meta({ id: 'CustomAttributes', maxProperties: MAX_CUSTOM_ATTRIBUTES, example: { plan: 'pro' } });
+
+export const ConsentSource = singleLine(100).meta({
+  description: 'Where consent was given or withdrawn',
+  example: 'signup-form',
+});
+
+export const EmailConsentInput = z
+  .strictObject({
+    status: z.enum(['granted', 'denied']),
+    source: ConsentSource,
+    at: Timestamp.optional().meta({ description: 'When it was given; defaults to the time of the request' }),
+  })
+  .meta({ id: 'EmailConsentInput' });
+
+export const EmailConsent = z
+  .strictObject({
+    status: z.enum(['granted', 'denied', 'unknown']),
+    source: ConsentSource.optional(),
+    at: Timestamp.optional(),
+  })
+  .meta({ id: 'EmailConsent', description: 'Consent to e-mail marketing, with when and where it was given' });
+
+const uniqueBy =
+  <T>(key: (item: T) => string, message: string) =>
+  (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const k = key(item);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', message, path: [index] });
+      seen.add(k);
+    });
+  };
+
+const Emails = z
+  .array(EmailEntry)
+  .max(MAX_EMAILS)
+  .superRefine(uniqueBy((e) => e.address, 'Duplicate e-mail address'));
+const Phones = z
+  .array(PhoneEntry)
+  .max(MAX_PHONES)
+  .superRefine(uniqueBy((p) => p.number, 'Duplicate phone number'));
+/** Repeated tags are folded into one rather than rejected. */
+const Tags = z
+  .array(Tag)
+  .max(MAX_TAGS)
+  .transform((tags) => [...new Set(tags)]);
+
+const Name = singleLine(200).meta({ description: 'Full name', example: 'Ada Lovelace' });
+const Company = singleLine(200).meta({ example: 'Analytical Engines Ltd' });
+const JobTitle = singleLine(200).meta({ example: 'Head of Research' });
+
+export const CreateCustomerRequest = z
+  .strictObject({
+    name: Name,
+    emails: Emails.optional(),
+    phones: Phones.optional(),
+    company: Company.optional(),
+    title: JobTitle.optional(),
+    tags: Tags.optional(),
+    lifecycleStage: LifecycleStage.optional(),
+    ownerId: UserId.optional().meta({
+      description: 'Owner; defaults to the caller. Only admins and managers may name someone else.',
+    }),
+    consent: z.strictObject({ email: EmailConsentInput.optional() }).optional(),
+    customAttributes: CustomAttributes.optional(),
+  })
+  .meta({ id: 'CreateCustomerRequest' });
+export type CreateCustomerRequest = z.infer<typeof CreateCustomerRequest>;
+
+/** JSON merge patch (RFC 7396): absent = unchanged, null = cleared, arrays replace. */
+export const UpdateCustomerRequest = z
+  .strictObject({
+    name: Name.optional(),
+    emails: Emails.optional(),
+    phones: Phones.optional(),
+    company: Company.nullable().optional(),
+    title: JobTitle.nullable().optional(),
+    tags: Tags.optional(),
+    lifecycleStage: LifecycleStage.optional(),
+    ownerId: UserId.nullable().optional(),
+    consent: z.strictObject({ email: EmailConsentInput.optional() }).optional(),
+    customAttributes: z
+      .record(CustomAttributeName, CustomAttributeValue.nullable())
+      .refine((value) => Object.keys(value).length <= MAX_CUSTOM_ATTRIBUTES, {
+        message: `At most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`,
+      })
+      .meta({ maxProperties: MAX_CUSTOM_ATTRIBUTES, description: 'Keys set to null are removed' })
+      .optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field to change' })
+  .meta({ id: 'UpdateCustomerRequest', minProperties: 1 });
+export type UpdateCustomerRequest = z.infer<typeof UpdateCustomerRequest>;
+
+export const Customer = z
+  .strictObject({
+    id: Ulid.meta({ example: '01JDQ3Z7YB8V5X1G6N2K4M9P0R' }),
+    name: Name,
+    emails: z.array(EmailEntry).max(MAX_EMAILS),
+    phones: z.array(PhoneEntry).max(MAX_PHONES),
+    company: Company.optional(),
+    title: JobTitle.optional(),
+    tags: z.array(Tag).max(MAX_TAGS),
+    lifecycleStage: LifecycleStage,
+    ownerId: UserId.optional(),
+    consent: z.strictObject({ email: EmailConsent }),
+    customAttributes: CustomAttributes,
+    version: z.int().min(1).max(2_147_483_647).meta({ format: 'int32', description: 'Also sent as the ETag' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    createdBy: UserId,
+  })
+  .meta({ id: 'Customer' });
+export type Customer = z.infer<typeof Customer>;

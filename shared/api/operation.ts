@@ -52,7 +52,7 @@ export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 /** The documented error responses of an operation. 401 and 429 come from API Gateway. */
 export const errorResponses = (...statuses: ErrorStatus[]): Record<string, ZodOpenApiResponseObject> =>
   Object.fromEntries(
-    [...statuses, 429, 500].map((status: ErrorStatus) => [
+    ([...statuses, 429, 500] as ErrorStatus[]).map((status) => [
       String(status),
       status === 401 || status === 429
         ? {

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { Cursor, Limit, Ulid } from '#shared/schemas/common';
-import { CreateCustomerRequest, Customer, LifecycleStage, Tag, UpdateCustomerRequest } from '#shared/schemas/customer';
-import { UserId } from '#shared/schemas/common';
-import { ETagHeader, defineOperation, errorResponses } from './operation.ts';
+import { Cursor, Limit, Ulid, UserId } from '#shared/schemas/common';
+import {
+  CreateCustomerRequest,
+  Customer,
+  LifecycleStage,
+  Tag,
+  UpdateCustomerRequest,
+} from '#shared/schemas/customer';
+import { defineOperation, ETagHeader, errorResponses } from './operation.ts';
 
 /** The customers API contract: one operation per route, served by the customersApi function. */
 
@@ -30,7 +35,9 @@ const CustomerResponse = (description: string, extraHeaders: Record<string, z.Zo
 export const CustomerPage = z
   .strictObject({
     items: z.array(Customer).max(100),
-    nextCursor: Cursor.nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    nextCursor: Cursor.nullable().meta({
+      description: 'Pass as `cursor` for the next page; null on the last',
+    }),
   })
   .meta({ id: 'CustomerPage' });
 

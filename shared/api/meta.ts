@@ -21,7 +21,10 @@ export const getHealth = defineOperation({
   tag: 'Meta',
   summary: 'Liveness check',
   request: {},
-  responses: { '200': { description: 'The API is up', content: { 'application/json': { schema: Health } } }, ...tooMany },
+  responses: {
+    '200': { description: 'The API is up', content: { 'application/json': { schema: Health } } },
+    ...tooMany,
+  },
 });
 
 export const getOpenApiDocument = defineOperation({

@@ -46,13 +46,14 @@ const ERROR_DESCRIPTIONS = {
   422: 'The Idempotency-Key was already used with a different request body',
   429: 'Too many requests (API Gateway throttling)',
   500: 'Unexpected error; the request id is in `instance`',
+  503: 'Temporarily overloaded (database throttling); retry after the Retry-After seconds',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-/** The documented error responses of an operation. 401 and 429 come from API Gateway. */
+/** The documented error responses of an operation (plus 429, 500, 503). 401 and 429 come from API Gateway. */
 export const errorResponses = (...statuses: ErrorStatus[]): Record<string, ZodOpenApiResponseObject> =>
   Object.fromEntries(
-    ([...statuses, 429, 500] as ErrorStatus[]).map((status) => [
+    ([...statuses, 429, 500, 503] as ErrorStatus[]).map((status) => [
       String(status),
       status === 401 || status === 429
         ? {
@@ -61,10 +62,17 @@ export const errorResponses = (...statuses: ErrorStatus[]): Record<string, ZodOp
           }
         : {
             description: ERROR_DESCRIPTIONS[status],
+            ...(status === 503 ? { headers: z.strictObject({ 'Retry-After': RetryAfterHeader }) } : {}),
             content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
           },
     ]),
   );
+
+const RetryAfterHeader = z
+  .string()
+  .max(4)
+  .regex(/^\d+$/)
+  .meta({ description: 'Seconds to wait before retrying', example: '1' });
 
 export const ETagHeader = z
   .string()

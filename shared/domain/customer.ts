@@ -30,8 +30,8 @@ export const assertMayDelete = (actor: Actor): void => {
 };
 
 /** Consent timestamps come from the client when it recorded consent earlier, never from the future. */
-const consentFrom = (input: NonNullable<CreateCustomerRequest['consent']>['email'], now: string) => {
-  if (!input) return undefined;
+type EmailConsentInput = NonNullable<NonNullable<CreateCustomerRequest['consent']>['email']>;
+const consentFrom = (input: EmailConsentInput, now: string) => {
   if (input.at !== undefined && input.at > now) {
     throw new ValidationFailed([
       { in: 'body', field: 'consent.email.at', detail: 'Consent cannot be given in the future' },
@@ -54,7 +54,9 @@ export const newCustomer = (
   tags: input.tags ?? [],
   lifecycleStage: input.lifecycleStage ?? 'lead',
   ownerId: input.ownerId ?? actor.userId,
-  consent: { email: consentFrom(input.consent?.email, ids.now) ?? { status: 'unknown' } },
+  consent: {
+    email: input.consent?.email ? consentFrom(input.consent.email, ids.now) : { status: 'unknown' },
+  },
   customAttributes: input.customAttributes ?? {},
   version: 1,
   createdAt: ids.now,
@@ -77,7 +79,7 @@ export const applyPatch = (
   if (patch.company !== undefined) next.company = patch.company ?? undefined;
   if (patch.title !== undefined) next.title = patch.title ?? undefined;
   if (patch.ownerId !== undefined) next.ownerId = patch.ownerId ?? undefined;
-  if (patch.consent?.email !== undefined) next.consent = { email: consentFrom(patch.consent.email, now)! };
+  if (patch.consent?.email !== undefined) next.consent = { email: consentFrom(patch.consent.email, now) };
   for (const [key, value] of Object.entries(patch.customAttributes ?? {})) {
     if (value === null) delete next.customAttributes[key];
     else next.customAttributes[key] = value;

@@ -58,3 +58,8 @@ export class IdempotencyKeyReused extends DomainError {
 export class RequestInProgress extends DomainError {
   readonly kind = 'request-in-progress';
 }
+
+/** Another transaction touched the same items at the same moment; safe to retry. */
+export class ConcurrentWrite extends DomainError {
+  readonly kind = 'conflict';
+}

@@ -53,6 +53,7 @@ export const PROBLEM_KINDS = {
   },
   'precondition-required': { status: 428, slug: 'precondition-required', title: 'Precondition required' },
   internal: { status: 500, slug: 'internal', title: 'Internal error' },
+  unavailable: { status: 503, slug: 'unavailable', title: 'Temporarily unavailable' },
 } as const satisfies Record<string, ProblemKind>;
 export type ProblemKindName = keyof typeof PROBLEM_KINDS;
 

@@ -6,16 +6,13 @@ import { z } from 'zod';
  * OpenAPI document states the same limits the code enforces.
  */
 
-const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+/** Rejects C0/C1 control characters; spelled as ranges (not \p{Cc}) so every JSON Schema engine can run it. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+export const NO_CONTROL_CHARS = /^[^\x00-\x1f\x7f-\x9f]*$/;
 
 /** A single-line text field, trimmed, 1..max characters, no control characters. */
 export const singleLine = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(NO_CONTROL_CHARS, 'Must not contain control characters');
+  z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARS, 'Must not contain control characters');
 
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp, Ulid, UserId, singleLine } from './common.ts';
+import { NO_CONTROL_CHARS, singleLine, Timestamp, Ulid, UserId } from './common.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
 
@@ -47,7 +47,7 @@ export const Tag = z
   .toLowerCase()
   .min(1)
   .max(50)
-  .regex(/^[a-z0-9][a-z0-9 _.-]*$/, 'Tags use letters, digits, space, _ . -')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Tags use letters, digits, space, _ . -')
   .meta({ example: 'vip' });
 
 const CustomAttributeName = z
@@ -56,7 +56,7 @@ const CustomAttributeName = z
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Attribute names start with a letter and use letters, digits, _');
 
 const CustomAttributeValue = z.union([
-  z.string().max(1000).regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters'),
+  z.string().max(1000).regex(NO_CONTROL_CHARS, 'Must not contain control characters'),
   z.number().min(-1e15).max(1e15),
   z.boolean(),
 ]);
@@ -174,7 +174,11 @@ export const Customer = z
     ownerId: UserId.optional(),
     consent: z.strictObject({ email: EmailConsent }),
     customAttributes: CustomAttributes,
-    version: z.int().min(1).max(2_147_483_647).meta({ format: 'int32', description: 'Also sent as the ETag' }),
+    version: z
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .meta({ format: 'int32', description: 'Also sent as the ETag' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     createdBy: UserId,

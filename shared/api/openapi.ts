@@ -1,0 +1,80 @@
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import type { Operation } from './operation.ts';
+import { operations } from './routes.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas: the same schemas
+ * that parse requests and serialize responses, so the document is what the code does.
+ */
+const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => ({
+  operationId: operation.operationId,
+  summary: operation.summary,
+  ...(operation.description ? { description: operation.description } : {}),
+  tags: [operation.tag],
+  ...(operation.auth === 'none' ? { security: [] } : {}),
+  requestParams: {
+    ...(operation.request.path ? { path: operation.request.path } : {}),
+    ...(operation.request.query ? { query: operation.request.query } : {}),
+    ...(operation.request.headers ? { header: operation.request.headers } : {}),
+  },
+  ...(operation.request.body
+    ? {
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            operation.request.body.contentTypes.map((type) => [
+              type,
+              { schema: operation.request.body?.schema },
+            ]),
+          ),
+        },
+      }
+    : {}),
+  responses: operation.responses,
+});
+
+const paths = (): ZodOpenApiPathsObject => {
+  const result: ZodOpenApiPathsObject = {};
+  for (const operation of operations) {
+    result[operation.path] = {
+      ...result[operation.path],
+      [operation.method.toLowerCase()]: toOperationObject(operation),
+    };
+  }
+  return result;
+};
+
+/** Builds the document for the deployment reachable at `serverUrl`. */
+export const buildOpenApiDocument = (serverUrl: string) =>
+  createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Cirrus CRM API',
+      version: '0.1.0',
+      description:
+        'The HTTP API of Cirrus CRM. JSON in camelCase, ULID ids, ISO-8601 UTC timestamps. Errors are RFC 9457 ' +
+        'problem details (`application/problem+json`) naming each bad field. Lists use cursor pagination. ' +
+        'Creating requests accept an `Idempotency-Key`; updates and deletes honour `If-Match` with the ETag.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      contact: { name: 'Cirrus CRM maintainers', url: 'https://github.com/cirrus-crm/cirrus-crm' },
+    },
+    servers: [{ url: serverUrl, description: 'This deployment' }],
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'Customers', description: 'People the business sells to and serves' },
+      { name: 'Meta', description: 'Health, this document and its readable form' },
+    ],
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Cognito user pool access token; its groups (admin, manager, sales, marketing, support) are the roles. ' +
+            'Locally: `npm run --silent token -- admin`.',
+        },
+      },
+    },
+    paths: paths(),
+  });

@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { type Actor, isRole, type Role } from '#shared/domain/actor';
+
+/**
+ * The caller, from the claims the API Gateway JWT authorizer already verified. API Gateway
+ * flattens array claims into a string like "[admin sales]", so groups are parsed from that form
+ * (and from a plain array or comma list, to be lenient).
+ */
+export const parseGroups = (claim: unknown): Role[] => {
+  const values = Array.isArray(claim)
+    ? claim.map(String)
+    : typeof claim === 'string'
+      ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      : [];
+  return [...new Set(values.filter(isRole))];
+};
+
+export const actorFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor | undefined => {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  return {
+    userId: sub,
+    roles: parseGroups(claims?.['cognito:groups']),
+    correlationId: event.requestContext.requestId,
+  };
+};

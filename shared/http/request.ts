@@ -1,0 +1,91 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Operation } from '#shared/api/operation';
+import { DomainError, type FieldIssue, ValidationFailed } from '#shared/domain/errors';
+
+/** Parses an API Gateway payload 2.0 event against an operation's zod schemas. */
+
+export class UnsupportedMediaType extends DomainError {
+  readonly kind = 'unsupported-media-type';
+}
+
+type Location = FieldIssue['in'];
+
+const issuesOf = (error: z.ZodError, where: Location): FieldIssue[] =>
+  error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        in: where,
+        field: [...path, key].join('.'),
+        detail: 'Unknown field',
+      }));
+    }
+    return [{ in: where, field: path.join('.'), detail: issue.message }];
+  });
+
+const parsePart = (schema: z.ZodType | undefined, value: unknown, where: Location, issues: FieldIssue[]) => {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  issues.push(...issuesOf(result.error, where));
+  return undefined;
+};
+
+/** Header schemas name headers as documented (`If-Match`); API Gateway lower-cases them. */
+const pickHeaders = (schema: z.ZodObject | undefined, headers: Record<string, string | undefined>) =>
+  Object.fromEntries(
+    Object.keys(schema?.shape ?? {}).flatMap((name) => {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+
+const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown => {
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const accepted = operation.request.body?.contentTypes ?? [];
+  if (!accepted.includes(contentType)) {
+    throw new UnsupportedMediaType(`Send the body as ${accepted.join(' or ')}.`);
+  }
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  if (text.trim() === '') {
+    issues.push({ in: 'body', field: '', detail: 'A request body is required' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    issues.push({ in: 'body', field: '', detail: 'The body is not valid JSON' });
+    return undefined;
+  }
+};
+
+export interface ParsedParts {
+  path: unknown;
+  query: unknown;
+  headers: unknown;
+  body: unknown;
+}
+
+/** Every bad field of every part is reported at once, as one 400. */
+export const parseRequest = (operation: Operation, event: APIGatewayProxyEventV2): ParsedParts => {
+  const issues: FieldIssue[] = [];
+  const { request } = operation;
+  const path = parsePart(request.path, event.pathParameters ?? {}, 'path', issues);
+  const query = parsePart(request.query, event.queryStringParameters ?? {}, 'query', issues);
+  const headers = parsePart(
+    request.headers,
+    pickHeaders(request.headers, event.headers ?? {}),
+    'header',
+    issues,
+  );
+  let body: unknown;
+  if (request.body) {
+    const raw = readJsonBody(operation, event, issues);
+    if (raw !== undefined) body = parsePart(request.body.schema, raw, 'body', issues);
+  }
+  if (issues.length > 0) throw new ValidationFailed(issues);
+  return { path, query, headers, body };
+};

@@ -1,0 +1,30 @@
+import { config } from '#shared/config';
+import { claimDelivery, settleDelivery } from '#shared/data/email-deliveries';
+import { hasMarketingConsent } from '#shared/domain/customer';
+import { welcomeEmailContent } from '#shared/domain/welcome-email';
+import { sendEmail } from '#shared/email/send-email';
+import { nowIso } from '#shared/ids';
+import type { Customer } from '#shared/schemas/customer';
+
+export type WelcomeOutcome = 'sent' | 'already-sent' | 'no-consent';
+
+/**
+ * 1. Skip customers without e-mail consent (the rule filters them; the check stays for safety).
+ * 2. Claim the ledger item for this customer's welcome e-mail; someone holds it → done.
+ * 3. Send through SES and record the message id. If SES fails, mark the claim failed and rethrow,
+ *    so the event's retry may claim and send again.
+ */
+export const sendWelcomeEmail = async (customer: Customer, eventId: string): Promise<WelcomeOutcome> => {
+  const to = customer.emails[0]?.address;
+  if (!hasMarketingConsent(customer) || !to) return 'no-consent';
+  if (!(await claimDelivery(customer.id, 'welcome', eventId, nowIso()))) return 'already-sent';
+  const content = welcomeEmailContent(customer, { postalAddress: config.senderPostalAddress });
+  try {
+    const messageId = await sendEmail({ from: config.emailFrom, to, ...content });
+    await settleDelivery(customer.id, 'welcome', { status: 'sent', messageId }, nowIso());
+    return 'sent';
+  } catch (error) {
+    await settleDelivery(customer.id, 'welcome', { status: 'failed', reason: String(error) }, nowIso());
+    throw error;
+  }
+};

@@ -60,11 +60,16 @@ export const runOnce = async <T extends object>(
     expiresAfterSeconds: config.idempotencyTtlSeconds,
   });
   if (scope.lambdaContext) idempotencyConfig.registerLambdaContext(scope.lambdaContext);
-  const once = makeIdempotent(async (_request: { scope: string[]; payload: unknown }) => work(), {
-    persistenceStore: store(),
-    config: idempotencyConfig,
-    keyPrefix: 'cirrus',
-  });
+  // Stored as JSON (Powertools marshals without removeUndefinedValues), and returned in the same
+  // form, so the first response and every replay are identical.
+  const once = makeIdempotent(
+    async (_request: { scope: string[]; payload: unknown }) => JSON.parse(JSON.stringify(await work())),
+    {
+      persistenceStore: store(),
+      config: idempotencyConfig,
+      keyPrefix: 'cirrus',
+    },
+  );
   try {
     return (await once({ scope: [scope.userId, scope.operationId, scope.key], payload: scope.payload })) as T;
   } catch (error) {

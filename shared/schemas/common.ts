@@ -16,7 +16,7 @@ export const singleLine = (max: number) =>
 
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export const Ulid = z.string().length(26).regex(ULID_PATTERN, 'Must be a ULID');
+export const Ulid = z.string().max(26).regex(ULID_PATTERN, 'Must be a ULID');
 
 export const Timestamp = z.iso.datetime({ offset: false }).max(30).meta({
   description: 'ISO-8601 timestamp in UTC',

@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable } from '#local/table';
+import { asUser } from '../helpers/customers-api.ts';
+
+/** The customers handler against DynamoDB Local: uniqueness, concurrency, idempotency, listing. */
+const admin = asUser('admin');
+const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+
+beforeAll(async () => {
+  await ensureTable(process.env.DYNAMODB_ENDPOINT ?? '', process.env.TABLE_NAME ?? '');
+});
+
+describe('customers on DynamoDB Local', () => {
+  it('creates, reads with its ETag, and keeps the stored record exact', async () => {
+    const created = await admin.create({ name: 'Ada', emails: [{ address: unique('ada') }], tags: ['vip'] });
+    expect(created.status).toBe(201);
+    const read = await admin.get(created.body.id);
+    expect(read).toMatchObject({ status: 200, headers: { ETag: '"1"' } });
+    expect(read.body).toEqual(created.body);
+  });
+
+  it('refuses a second customer with the same e-mail in any case, naming the first', async () => {
+    const address = unique('dup');
+    const first = await admin.create({ name: 'First', emails: [{ address }] });
+    const second = await admin.create({ name: 'Second', emails: [{ address: address.toUpperCase() }] });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ existingId: first.body.id, errors: [{ field: 'emails.0.address' }] });
+  });
+
+  it('lets exactly one of ten concurrent creates with one e-mail address win', async () => {
+    const address = unique('race');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => admin.create({ name: `Racer ${i}`, emails: [{ address }] })),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+  });
+
+  it('frees an address when the customer drops it or is deleted', async () => {
+    const a = unique('a');
+    const b = unique('b');
+    const customer = await admin.create({ name: 'Mover', emails: [{ address: a }] });
+    const moved = await admin.update(customer.body.id, { emails: [{ address: b }] });
+    expect(moved.status).toBe(200);
+    expect((await admin.create({ name: 'Takes A', emails: [{ address: a }] })).status).toBe(201);
+    expect((await admin.create({ name: 'Wants B', emails: [{ address: b }] })).status).toBe(409);
+    expect((await admin.remove(customer.body.id)).status).toBe(204);
+    expect((await admin.get(customer.body.id)).status).toBe(404);
+    expect((await admin.create({ name: 'Takes B', emails: [{ address: b }] })).status).toBe(201);
+  });
+
+  it('with one If-Match, exactly one of five concurrent updates wins; the rest get 412', async () => {
+    const customer = await admin.create({ name: 'Contested' });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => admin.update(customer.body.id, { title: `Title ${i}` }, { 'If-Match': '"1"' })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 412)).toHaveLength(4);
+    expect((await admin.get(customer.body.id)).body.version).toBe(2);
+  });
+
+  it('without If-Match, concurrent updates are re-applied and none is lost silently', async () => {
+    const customer = await admin.create({ name: 'Busy' });
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => admin.update(customer.body.id, { customAttributes: { [`k${i}`]: i } })),
+    );
+    expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+    const succeeded = results.filter((r) => r.status === 200).length;
+    const final = (await admin.get(customer.body.id)).body;
+    expect(final.version).toBe(1 + succeeded);
+    expect(Object.keys(final.customAttributes)).toHaveLength(succeeded);
+  });
+
+  it('answers a stale If-Match with 412 and a missing customer with 404', async () => {
+    const customer = await admin.create({ name: 'Stale' });
+    await admin.update(customer.body.id, { title: 'New' });
+    expect((await admin.update(customer.body.id, { title: 'Old' }, { 'If-Match': '"1"' })).status).toBe(412);
+    expect((await admin.remove(customer.body.id, { 'If-Match': 'W/"1"' })).status).toBe(412);
+    expect((await admin.get('01JDQ3Z7YB8V5X1G6N2K4M9P0R')).status).toBe(404);
+  });
+
+  it('replays an Idempotency-Key: same body → the first response; other body → 422', async () => {
+    const key = `key-${Math.random()}`;
+    const body = { name: 'Once Only', tags: ['idem'] };
+    const first = await admin.create(body, { 'Idempotency-Key': key });
+    const again = await admin.create(body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    expect(again).toEqual(first);
+    const other = await admin.create({ name: 'Someone Else' }, { 'Idempotency-Key': key });
+    expect(other.status).toBe(422);
+    // The key is per user: another user's identical key is another request.
+    const otherUser = await asUser('manager').create(body, { 'Idempotency-Key': key });
+    expect(otherUser.status).toBe(201);
+    expect(otherUser.body.id).not.toBe(first.body.id);
+  });
+
+  it('enforces ownership: a rep edits their own customers, not another rep’s', async () => {
+    const repA = asUser('sales', 'rep-a');
+    const repB = asUser('sales', 'rep-b');
+    const own = await repA.create({ name: 'Mine' });
+    expect(own.body.ownerId).toBe('rep-a');
+    expect((await repA.update(own.body.id, { title: 'Edited' })).status).toBe(200);
+    expect((await repB.update(own.body.id, { title: 'Hijack' })).status).toBe(403);
+    expect((await repB.get(own.body.id)).status).toBe(200);
+    expect((await repA.remove(own.body.id)).status).toBe(403);
+    expect((await asUser('support').create({ name: 'Nope' })).status).toBe(403);
+  });
+
+  it('lists by tag, owner and stage, newest first, paging with cursors without gaps or repeats', async () => {
+    const tag = `t${Math.random().toString(36).slice(2, 8)}`;
+    const owner = `owner-${tag}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const stage = i % 2 === 0 ? 'prospect' : 'customer';
+      const created = await admin.create({ name: `L${i}`, tags: [tag], ownerId: owner, lifecycleStage: stage });
+      ids.push(created.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await admin.list({ tag, limit: '3', ...(cursor ? { cursor } : {}) });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((c: { id: string }) => c.id));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+
+    const byOwner = await admin.list({ ownerId: owner, lifecycleStage: 'prospect', limit: '100' });
+    expect(byOwner.body.items.map((c: { id: string }) => c.id)).toEqual([ids[6], ids[4], ids[2], ids[0]]);
+    const byStageAndTag = await admin.list({ tag, lifecycleStage: 'customer' });
+    expect(byStageAndTag.body.items).toHaveLength(3);
+    const byStage = await admin.list({ lifecycleStage: 'customer', limit: '100' });
+    expect(byStage.body.items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([ids[1], ids[3], ids[5]]));
+  });
+
+  it('moves a customer between tag listings when its tags change', async () => {
+    const customer = await admin.create({ name: 'Tagged', tags: ['old-tag'] });
+    await admin.update(customer.body.id, { tags: ['new-tag'] });
+    const oldList = await admin.list({ tag: 'old-tag', limit: '100' });
+    const newList = await admin.list({ tag: 'new-tag', limit: '100' });
+    expect(oldList.body.items.map((c: { id: string }) => c.id)).not.toContain(customer.body.id);
+    expect(newList.body.items.map((c: { id: string }) => c.id)).toContain(customer.body.id);
+  });
+});

@@ -1,0 +1,70 @@
+import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/schemas/customer';
+import { sendWelcomeEmail } from '#shared/use-cases/welcome-email';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+
+const customer: Customer = {
+  id: '01JDQ3Z7YB8V5X1G6N2K4M9P0R',
+  name: 'Ada <b>Lovelace</b>',
+  emails: [{ address: 'ada@example.com', label: 'work' }],
+  phones: [],
+  tags: [],
+  lifecycleStage: 'lead',
+  consent: { email: { status: 'granted', source: 'form', at: '2026-11-25T10:00:00.000Z' } },
+  customAttributes: {},
+  version: 1,
+  createdAt: '2026-11-25T10:00:00.000Z',
+  updatedAt: '2026-11-25T10:00:00.000Z',
+  createdBy: 'dev-admin',
+};
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+});
+
+const rawMessage = () => Buffer.from(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input.RawMessage?.Data ?? []).toString();
+
+describe('sendWelcomeEmail', () => {
+  it('claims the ledger before calling SES and records the message id', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'm-1' });
+    expect(await sendWelcomeEmail(customer, 'E1')).toBe('sent');
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toContain('attribute_not_exists(pk)');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':status': 'sent',
+      ':messageId': 'm-1',
+    });
+    const raw = rawMessage();
+    expect(raw).toContain('To: ada@example.com');
+    expect(raw).toContain('Ada');
+    expect(raw).not.toContain('<b>Lovelace'); // the first name only, HTML-escaped where used
+  });
+
+  it('does not call SES when the ledger says someone already sent it', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    expect(await sendWelcomeEmail(customer, 'E1')).toBe('already-sent');
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+  });
+
+  it('marks the claim failed and rethrows when SES throttles, so a retry may send', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ses.on(SendRawEmailCommand).rejects(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' }));
+    await expect(sendWelcomeEmail(customer, 'E1')).rejects.toThrow('Maximum sending rate exceeded.');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'failed' });
+  });
+
+  it('sends nothing without consent', async () => {
+    const denied = { ...customer, consent: { email: { status: 'denied' as const, source: 'form' } } };
+    expect(await sendWelcomeEmail(denied, 'E1')).toBe('no-consent');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

@@ -61,7 +61,11 @@ export const createCustomer = defineOperation({
   },
   responses: {
     '201': CustomerResponse('Created', {
-      Location: z.string().max(100).meta({ description: 'URL of the new customer' }),
+      Location: z
+        .string()
+        .max(40)
+        .regex(/^\/customers\/[0-9A-HJKMNP-TV-Z]{26}$/)
+        .meta({ description: 'Path of the new customer' }),
     }),
     ...errorResponses(400, 401, 403, 409, 415, 422),
   },
@@ -75,6 +79,7 @@ export const getCustomer = defineOperation({
   auth: 'jwt',
   tag: 'Customers',
   summary: 'Read a customer',
+  description: 'Every role may read every customer. The ETag header carries the version for If-Match.',
   request: { path: CustomerPath },
   responses: { '200': CustomerResponse('The customer'), ...errorResponses(400, 401, 403, 404) },
 });

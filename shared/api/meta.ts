@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { defineOperation } from './operation.ts';
+import { defineOperation, errorResponses } from './operation.ts';
 
 /** Public operations served by the metaApi function: health, the OpenAPI document, readable docs. */
 
-const tooMany = {
-  '429': {
-    description: 'Too many requests (API Gateway throttling)',
-    content: { 'application/json': { schema: z.strictObject({ message: z.string().max(200) }) } },
-  },
-};
+const tooMany = errorResponses();
 
 export const Health = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -20,6 +15,7 @@ export const getHealth = defineOperation({
   auth: 'none',
   tag: 'Meta',
   summary: 'Liveness check',
+  description: 'Answers 200 while the API and its function are up. Needs no token.',
   request: {},
   responses: {
     '200': { description: 'The API is up', content: { 'application/json': { schema: Health } } },
@@ -35,13 +31,21 @@ export const getOpenApiDocument = defineOperation({
   auth: 'none',
   tag: 'Meta',
   summary: 'This API as an OpenAPI 3.1 document',
+  description: 'Generated from the same zod schemas that validate requests and responses. Needs no token.',
   request: {},
   responses: {
     '200': {
       description: 'OpenAPI 3.1 document',
       content: {
         'application/json': {
-          schema: z.looseObject({ openapi: z.string().max(10) }).meta({ maxProperties: 20 }),
+          schema: z
+            .looseObject({
+              openapi: z
+                .string()
+                .max(10)
+                .regex(/^3\.1\.\d+$/),
+            })
+            .meta({ maxProperties: 20 }),
         },
       },
     },
@@ -57,6 +61,7 @@ export const getDocs = defineOperation({
   auth: 'none',
   tag: 'Meta',
   summary: 'Readable API reference (HTML)',
+  description: 'The Scalar API reference for this document. Needs no token.',
   request: {},
   responses: {
     '200': { description: 'HTML page', content: { 'text/html': { schema: z.string().max(10_000) } } },
@@ -71,7 +76,8 @@ export const getDocsScript = defineOperation({
   function: 'metaApi',
   auth: 'none',
   tag: 'Meta',
-  summary: 'Script of the API reference page (served by us: no CDN needed)',
+  summary: 'Script of the API reference page',
+  description: 'Served by the API itself, so the docs work without reaching a CDN. Needs no token.',
   request: {},
   responses: {
     '200': {

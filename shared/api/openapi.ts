@@ -1,11 +1,43 @@
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import type { Operation } from './operation.ts';
+import { z } from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
+import { API_THROTTLING } from './limits.ts';
+import { isGatewayOnlyStatus, type Operation } from './operation.ts';
 import { operations } from './routes.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas: the same schemas
  * that parse requests and serialize responses, so the document is what the code does.
  */
+const RateLimitHeader = z
+  .string()
+  .max(10)
+  .regex(/^\d+$/)
+  .meta({
+    description: `Requests per second the API accepts (API Gateway throttling), now ${API_THROTTLING.rateLimit}`,
+  });
+
+const AllowOriginHeader = z
+  .string()
+  .max(200)
+  .regex(/^(\*|https?:\/\/[^\s]+)$/)
+  .meta({ description: 'Sent on cross-origin requests from an allowed origin (CORS)' });
+
+/** Headers every response may carry: the rate limit (on responses from our functions) and CORS. */
+const withCommonHeaders = (status: string, response: ZodOpenApiResponseObject): ZodOpenApiResponseObject => {
+  const common = {
+    'X-RateLimit-Limit': isGatewayOnlyStatus(status) ? RateLimitHeader.optional() : RateLimitHeader,
+    'Access-Control-Allow-Origin': AllowOriginHeader.optional(),
+  };
+  const headers =
+    response.headers instanceof z.ZodObject ? response.headers.extend(common) : z.strictObject(common);
+  return { ...response, headers };
+};
+
 const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => ({
   operationId: operation.operationId,
   summary: operation.summary,
@@ -30,7 +62,12 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
         },
       }
     : {}),
-  responses: operation.responses,
+  responses: Object.fromEntries(
+    Object.entries(operation.responses).map(([status, response]) => [
+      status,
+      withCommonHeaders(status, response),
+    ]),
+  ),
 });
 
 const paths = (): ZodOpenApiPathsObject => {
@@ -45,8 +82,9 @@ const paths = (): ZodOpenApiPathsObject => {
 };
 
 /** Builds the document for the deployment reachable at `serverUrl`. */
-export const buildOpenApiDocument = (serverUrl: string) =>
-  createDocument({
+export const buildOpenApiDocument = (serverUrl: string) => {
+  const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(serverUrl);
+  return createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Cirrus CRM API',
@@ -58,7 +96,13 @@ export const buildOpenApiDocument = (serverUrl: string) =>
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       contact: { name: 'Cirrus CRM maintainers', url: 'https://github.com/cirrus-crm/cirrus-crm' },
     },
-    servers: [{ url: serverUrl, description: 'This deployment' }],
+    servers: [
+      {
+        url: serverUrl,
+        description: local ? 'Local development server (npm start)' : 'Production API of this deployment',
+        'x-internal': local,
+      },
+    ],
     security: [{ bearerAuth: [] }],
     tags: [
       { name: 'Customers', description: 'People the business sells to and serves' },
@@ -71,10 +115,12 @@ export const buildOpenApiDocument = (serverUrl: string) =>
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'A Cognito user pool access token; its groups (admin, manager, sales, marketing, support) are the roles. ' +
+            'A Cognito user pool access token (JWT, validated following RFC8725: signature, issuer, audience, ' +
+            'expiry, no "none" algorithm); its groups (admin, manager, sales, marketing, support) are the roles. ' +
             'Locally: `npm run --silent token -- admin`.',
         },
       },
     },
     paths: paths(),
   });
+};

@@ -30,10 +30,18 @@ export interface Operation {
 
 export const defineOperation = <const T extends Operation>(operation: T): T => operation;
 
-/** Body API Gateway itself answers with (authorizer rejection, throttling), not our Lambda. */
-export const GatewayMessage = z
-  .strictObject({ message: z.string().max(200) })
-  .meta({ id: 'GatewayMessage', description: 'Error body written by API Gateway itself' });
+/** Body API Gateway itself answers with (authorizer rejection, throttling, failed function), not our Lambda. */
+const gatewayMessage = (message: string) =>
+  z
+    .strictObject({ message: z.enum([message]) })
+    .meta({ description: 'Error body written by API Gateway itself' });
+
+const GATEWAY_MESSAGES = {
+  401: 'Unauthorized',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+} as const;
 
 const ERROR_DESCRIPTIONS = {
   400: 'The request is not valid: `errors` names each bad field',
@@ -46,27 +54,39 @@ const ERROR_DESCRIPTIONS = {
   422: 'The Idempotency-Key was already used with a different request body',
   429: 'Too many requests (API Gateway throttling)',
   500: 'Unexpected error; the request id is in `instance`',
-  503: 'Temporarily overloaded (database throttling); retry after the Retry-After seconds',
+  503: 'Temporarily overloaded (throttling) or the function timed out; retry after Retry-After seconds',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-/** The documented error responses of an operation (plus 429, 500, 503). 401 and 429 come from API Gateway. */
+/**
+ * The documented error responses of an operation, plus 429, 500 and 503, which any operation can
+ * meet. 401 and 429 are written by API Gateway; 500 and 503 by us (problem details) or, when the
+ * function itself fails or times out, by API Gateway.
+ */
 export const errorResponses = (...statuses: ErrorStatus[]): Record<string, ZodOpenApiResponseObject> =>
   Object.fromEntries(
-    ([...statuses, 429, 500, 503] as ErrorStatus[]).map((status) => [
-      String(status),
-      status === 401 || status === 429
-        ? {
-            description: ERROR_DESCRIPTIONS[status],
-            content: { 'application/json': { schema: GatewayMessage } },
-          }
-        : {
-            description: ERROR_DESCRIPTIONS[status],
-            ...(status === 503 ? { headers: z.strictObject({ 'Retry-After': RetryAfterHeader }) } : {}),
-            content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+    ([...statuses, 429, 500, 503] as ErrorStatus[]).map((status) => {
+      const ours = status !== 401 && status !== 429;
+      const gateway = (GATEWAY_MESSAGES as Record<number, string>)[status];
+      return [
+        String(status),
+        {
+          description: ERROR_DESCRIPTIONS[status],
+          ...(status === 503
+            ? { headers: z.strictObject({ 'Retry-After': RetryAfterHeader.optional() }) }
+            : {}),
+          ...(status === 429 ? { headers: z.strictObject({ 'Retry-After': gatewayRetryAfter() }) } : {}),
+          content: {
+            ...(ours ? { [PROBLEM_CONTENT_TYPE]: { schema: Problem } } : {}),
+            ...(gateway ? { 'application/json': { schema: gatewayMessage(gateway) } } : {}),
           },
-    ]),
+        },
+      ];
+    }),
   );
+
+/** Responses API Gateway writes itself: they carry neither our rate-limit header nor a problem body. */
+export const isGatewayOnlyStatus = (status: string) => status === '401' || status === '429';
 
 const RetryAfterHeader = z
   .string()
@@ -74,7 +94,18 @@ const RetryAfterHeader = z
   .regex(/^\d+$/)
   .meta({ description: 'Seconds to wait before retrying', example: '1' });
 
+const GatewayRetryAfterHeader = RetryAfterHeader.optional().meta({
+  description: 'API Gateway does not send it today: when absent, back off (about one second) and retry',
+});
+
+/** API Gateway's 429 has no Retry-After; documented (optional) so clients know how to back off. */
+const gatewayRetryAfter = () =>
+  RetryAfterHeader.optional().meta({
+    description: 'Not sent by API Gateway today: when absent, back off about one second and retry',
+  });
+
 export const ETagHeader = z
   .string()
   .max(40)
+  .regex(/^(W\/)?"\d+"$/)
   .meta({ description: 'Current version of the record, for If-Match', example: '"3"' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DomainError, FieldIssue } from '#shared/domain/errors';
+import { NO_CONTROL_CHARS, ULID_PATTERN } from '#shared/schemas/common';
 
 /** RFC 9457 problem details: the one error body of the API. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -9,22 +10,32 @@ const PROBLEM_TYPE_BASE = 'https://cirrus-crm.dev/problems/';
 export const FieldIssueSchema = z
   .strictObject({
     in: z.enum(['body', 'query', 'path', 'header']),
-    field: z.string().max(300).meta({ description: 'Dotted path of the field, e.g. `emails.0.address`' }),
-    detail: z.string().max(500),
+    field: z
+      .string()
+      .max(300)
+      .regex(NO_CONTROL_CHARS)
+      .meta({ description: 'Dotted path of the field, e.g. `emails.0.address`' }),
+    detail: z.string().max(500).regex(NO_CONTROL_CHARS),
   })
   .meta({ id: 'FieldIssue' });
 
 export const Problem = z
   .strictObject({
     type: z.url().max(200).meta({ description: 'URI naming the kind of problem' }),
-    title: z.string().max(200),
+    title: z.string().max(200).regex(NO_CONTROL_CHARS),
     status: z.int().min(400).max(599).meta({ format: 'int32' }),
-    detail: z.string().max(1000),
-    instance: z.string().max(200).optional().meta({ description: 'Request id, for support' }),
+    detail: z.string().max(1000).regex(NO_CONTROL_CHARS),
+    instance: z
+      .string()
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/)
+      .optional()
+      .meta({ description: 'Request id, for support' }),
     errors: z.array(FieldIssueSchema).max(100).optional().meta({ description: 'One entry per bad field' }),
     existingId: z
       .string()
-      .max(64)
+      .max(26)
+      .regex(ULID_PATTERN)
       .optional()
       .meta({ description: 'On 409: the id of the record that already holds the unique value' }),
   })

@@ -6,6 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
+import { API_THROTTLING } from '#shared/api/limits';
 import type { Operation } from '#shared/api/operation';
 import { routeKey } from '#shared/api/routes';
 import type { Actor } from '#shared/domain/actor';
@@ -100,5 +101,15 @@ export const httpApi = (...routes: RouteHandler[]) => {
       return errorResponse(error, requestId);
     }
   };
-  return middy(dispatch, { timeoutEarlyInMillis: 0 }).use(injectLambdaContext(logger, { resetKeys: true }));
+  /** Every response from our functions announces the API's rate limit, as the OpenAPI document says. */
+  const withRateLimit = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => {
+    const response = await dispatch(event, context);
+    return {
+      ...response,
+      headers: { ...response.headers, 'x-ratelimit-limit': String(API_THROTTLING.rateLimit) },
+    };
+  };
+  return middy(withRateLimit, { timeoutEarlyInMillis: 0 }).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
 };

@@ -19,8 +19,8 @@ export const EmailAddress = z
   .trim()
   .toLowerCase()
   .max(254)
-  .pipe(z.email())
-  .meta({ description: 'E-mail address, stored lower-cased', example: 'ada@example.com' });
+  .pipe(z.email().max(254))
+  .meta({ format: 'email', description: 'E-mail address, stored lower-cased', example: 'ada@example.com' });
 
 export const EmailEntry = z
   .strictObject({

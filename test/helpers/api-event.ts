@@ -11,7 +11,12 @@ export const apiEvent = (options: {
   claims?: Record<string, string> | null;
 }): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const [method = 'GET', template = '/'] = options.routeKey.split(' ');
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
@@ -31,7 +36,13 @@ export const apiEvent = (options: {
       apiId: 'api',
       domainName: 'api.example.com',
       domainPrefix: 'api',
-      http: { method, path: options.path ?? template, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      http: {
+        method,
+        path: options.path ?? template,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'req-1',
       routeKey: options.routeKey,
       stage: '$default',
@@ -40,7 +51,14 @@ export const apiEvent = (options: {
       authorizer:
         options.claims === null
           ? (undefined as never)
-          : { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? { sub: 'dev-admin', 'cognito:groups': '[admin]' }, scopes: [] } },
+          : {
+              principalId: '',
+              integrationLatency: 0,
+              jwt: {
+                claims: options.claims ?? { sub: 'dev-admin', 'cognito:groups': '[admin]' },
+                scopes: [],
+              },
+            },
     },
   };
 };

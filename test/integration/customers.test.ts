@@ -52,7 +52,9 @@ describe('customers on DynamoDB Local', () => {
   it('with one If-Match, exactly one of five concurrent updates wins; the rest get 412', async () => {
     const customer = await admin.create({ name: 'Contested' });
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => admin.update(customer.body.id, { title: `Title ${i}` }, { 'If-Match': '"1"' })),
+      Array.from({ length: 5 }, (_, i) =>
+        admin.update(customer.body.id, { title: `Title ${i}` }, { 'If-Match': '"1"' }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(4);
@@ -62,7 +64,9 @@ describe('customers on DynamoDB Local', () => {
   it('without If-Match, concurrent updates are re-applied and none is lost silently', async () => {
     const customer = await admin.create({ name: 'Busy' });
     const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => admin.update(customer.body.id, { customAttributes: { [`k${i}`]: i } })),
+      Array.from({ length: 4 }, (_, i) =>
+        admin.update(customer.body.id, { customAttributes: { [`k${i}`]: i } }),
+      ),
     );
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     const succeeded = results.filter((r) => r.status === 200).length;
@@ -112,7 +116,12 @@ describe('customers on DynamoDB Local', () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       const stage = i % 2 === 0 ? 'prospect' : 'customer';
-      const created = await admin.create({ name: `L${i}`, tags: [tag], ownerId: owner, lifecycleStage: stage });
+      const created = await admin.create({
+        name: `L${i}`,
+        tags: [tag],
+        ownerId: owner,
+        lifecycleStage: stage,
+      });
       ids.push(created.body.id);
     }
     const seen: string[] = [];
@@ -130,7 +139,9 @@ describe('customers on DynamoDB Local', () => {
     const byStageAndTag = await admin.list({ tag, lifecycleStage: 'customer' });
     expect(byStageAndTag.body.items).toHaveLength(3);
     const byStage = await admin.list({ lifecycleStage: 'customer', limit: '100' });
-    expect(byStage.body.items.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([ids[1], ids[3], ids[5]]));
+    expect(byStage.body.items.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining([ids[1], ids[3], ids[5]]),
+    );
   });
 
   it('moves a customer between tag listings when its tags change', async () => {

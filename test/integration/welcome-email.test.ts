@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 
 const customerCreated = (customer: Customer): EventBridgeEvent<'customer.created', unknown> => {
-  const event = buildEvent('customer.created', { customer }, { eventId: `E-${customer.id}`, occurredAt: customer.createdAt, correlationId: 'c' });
+  const event = buildEvent(
+    'customer.created',
+    { customer },
+    { eventId: `E-${customer.id}`, occurredAt: customer.createdAt, correlationId: 'c' },
+  );
   return {
     version: '0',
     id: 'bridge-id',
@@ -47,7 +51,11 @@ describe('welcome e-mail consumer', () => {
     const address = `grace-${Date.now()}@example.com`;
     const event = customerCreated(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0A'));
     const outcomes = await Promise.all([1, 2, 3].map(() => handler(event, lambdaContext('welcomeEmail'))));
-    expect(outcomes.map((o) => (o as { outcome: string }).outcome).sort()).toEqual(['already-sent', 'already-sent', 'sent']);
+    expect(outcomes.map((o) => (o as { outcome: string }).outcome).sort()).toEqual([
+      'already-sent',
+      'already-sent',
+      'sent',
+    ]);
     const mails = await emailsTo(process.env.SES_ENDPOINT ?? '', address);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Welcome, Grace!');
@@ -63,7 +71,10 @@ describe('welcome e-mail consumer', () => {
   });
 
   it('rejects an event that does not match the catalog (it goes to the DLQ, not to a customer)', async () => {
-    const broken = { ...customerCreated(newCustomer('x@example.com', '01JDQ3Z7YB8V5X1G6N2K4M9P0C')), detail: { data: {} } };
+    const broken = {
+      ...customerCreated(newCustomer('x@example.com', '01JDQ3Z7YB8V5X1G6N2K4M9P0C')),
+      detail: { data: {} },
+    };
     await expect(handler(broken, lambdaContext('welcomeEmail'))).rejects.toThrow();
   });
 });

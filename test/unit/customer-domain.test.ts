@@ -13,7 +13,11 @@ import {
 import { Forbidden, ValidationFailed } from '#shared/domain/errors';
 import { CreateCustomerRequest, UpdateCustomerRequest } from '#shared/schemas/customer';
 
-const actor = (role: Role, userId = `dev-${role}`): Actor => ({ userId, roles: [role], correlationId: 'c-1' });
+const actor = (role: Role, userId = `dev-${role}`): Actor => ({
+  userId,
+  roles: [role],
+  correlationId: 'c-1',
+});
 const NOW = '2026-11-25T10:00:00.000Z';
 
 const make = (input: unknown, by: Actor = actor('sales')) =>
@@ -45,7 +49,10 @@ describe('newCustomer', () => {
   });
 
   it('refuses consent given in the future, naming the field', () => {
-    const future = { name: 'A', consent: { email: { status: 'granted', source: 'x', at: '2099-01-01T00:00:00.000Z' } } };
+    const future = {
+      name: 'A',
+      consent: { email: { status: 'granted', source: 'x', at: '2099-01-01T00:00:00.000Z' } },
+    };
     expect(() => make(future)).toThrow(ValidationFailed);
     try {
       make(future);
@@ -64,7 +71,10 @@ describe('applyPatch (JSON merge patch)', () => {
   });
 
   it('changes named fields, clears nulls, merges custom attributes and bumps the version', () => {
-    const patch = UpdateCustomerRequest.parse({ company: null, customAttributes: { seats: null, tier: 'gold' } });
+    const patch = UpdateCustomerRequest.parse({
+      company: null,
+      customAttributes: { seats: null, tier: 'gold' },
+    });
     const { next, changed } = applyPatch(base, patch, '2026-11-26T00:00:00.000Z');
     expect(next.company).toBeUndefined();
     expect(next.customAttributes).toEqual({ plan: 'pro', tier: 'gold' });
@@ -111,18 +121,35 @@ describe('permissions', () => {
 
 describe('guards and consent helpers', () => {
   it('computes the e-mail and tag guards to add and remove', () => {
-    const before = make({ name: 'A', emails: [{ address: 'a@x.io' }, { address: 'b@x.io' }], tags: ['x', 'y'] });
-    const after = { ...before, emails: [{ address: 'b@x.io', label: 'work' as const }, { address: 'c@x.io', label: 'work' as const }], tags: ['y', 'z'] };
+    const before = make({
+      name: 'A',
+      emails: [{ address: 'a@x.io' }, { address: 'b@x.io' }],
+      tags: ['x', 'y'],
+    });
+    const after = {
+      ...before,
+      emails: [
+        { address: 'b@x.io', label: 'work' as const },
+        { address: 'c@x.io', label: 'work' as const },
+      ],
+      tags: ['y', 'z'],
+    };
     expect(emailChanges(before, after)).toEqual({ added: ['c@x.io'], removed: ['a@x.io'] });
     expect(tagChanges(before, after)).toEqual({ added: ['z'], removed: ['x'] });
     expect(emailChanges(undefined, before).added).toEqual(['a@x.io', 'b@x.io']);
   });
 
   it('needs granted consent and an address to market', () => {
-    expect(hasMarketingConsent(make({ name: 'A', consent: { email: { status: 'granted', source: 'f' } } }))).toBe(false);
+    expect(
+      hasMarketingConsent(make({ name: 'A', consent: { email: { status: 'granted', source: 'f' } } })),
+    ).toBe(false);
     expect(
       hasMarketingConsent(
-        make({ name: 'A', emails: [{ address: 'a@x.io' }], consent: { email: { status: 'granted', source: 'f' } } }),
+        make({
+          name: 'A',
+          emails: [{ address: 'a@x.io' }],
+          consent: { email: { status: 'granted', source: 'f' } },
+        }),
       ),
     ).toBe(true);
   });

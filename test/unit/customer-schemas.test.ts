@@ -22,7 +22,9 @@ describe('customer request schemas', () => {
   });
 
   it('rejects unknown fields, including ones a client may not set', () => {
-    expect(paths({ name: 'A', version: 3, role: 'admin' })).toEqual(expect.arrayContaining(['version', 'role']));
+    expect(paths({ name: 'A', version: 3, role: 'admin' })).toEqual(
+      expect.arrayContaining(['version', 'role']),
+    );
   });
 
   it('rejects bad values and names each field', () => {

@@ -29,7 +29,9 @@ describe('event catalog', () => {
     const detail = JSON.parse(readFileSync(new URL('customer.created.v1.json', fixturesDir), 'utf8'));
     delete detail.data.customer.emails;
     expect(() => parseDetail('customer.created', detail)).toThrow();
-    expect(() => parseDetail('customer.created', { ...detail, metadata: { ...detail.metadata, version: 2 } })).toThrow();
+    expect(() =>
+      parseDetail('customer.created', { ...detail, metadata: { ...detail.metadata, version: 2 } }),
+    ).toThrow();
   });
 
   it('exports a JSON Schema per event for consumers outside the app', () => {

@@ -26,14 +26,23 @@ beforeEach(() => bus.reset());
 
 describe('publishOutbox', () => {
   it('puts each outbox item on the bus as a typed event, ten per call', async () => {
-    bus.on(PutEventsCommand).callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    bus
+      .on(PutEventsCommand)
+      .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
     const result = await publishOutbox(Array.from({ length: 12 }, (_, i) => record(i + 1)));
     expect(result.batchItemFailures).toEqual([]);
     const calls = bus.commandCalls(PutEventsCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 2]);
     const entry = calls[0]?.args[0].input.Entries?.[0];
-    expect(entry).toMatchObject({ Source: 'cirrus.crm', DetailType: 'customer.deleted', EventBusName: 'cirrus-crm' });
-    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ metadata: { eventId: 'E1', version: 1 }, data: { customerId: 'C1' } });
+    expect(entry).toMatchObject({
+      Source: 'cirrus.crm',
+      DetailType: 'customer.deleted',
+      EventBusName: 'cirrus-crm',
+    });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({
+      metadata: { eventId: 'E1', version: 1 },
+      data: { customerId: 'C1' },
+    });
   });
 
   it('reports the first entry the bus refused, so Lambda retries from there', async () => {

@@ -1,6 +1,6 @@
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/schemas/customer';
@@ -29,7 +29,8 @@ beforeEach(() => {
   ses.reset();
 });
 
-const rawMessage = () => Buffer.from(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input.RawMessage?.Data ?? []).toString();
+const rawMessage = () =>
+  Buffer.from(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input.RawMessage?.Data ?? []).toString();
 
 describe('sendWelcomeEmail', () => {
   it('claims the ledger before calling SES and records the message id', async () => {
@@ -37,7 +38,9 @@ describe('sendWelcomeEmail', () => {
     ddb.on(UpdateCommand).resolves({});
     ses.on(SendRawEmailCommand).resolves({ MessageId: 'm-1' });
     expect(await sendWelcomeEmail(customer, 'E1')).toBe('sent');
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toContain('attribute_not_exists(pk)');
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toContain(
+      'attribute_not_exists(pk)',
+    );
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
       ':status': 'sent',
       ':messageId': 'm-1',
@@ -57,9 +60,13 @@ describe('sendWelcomeEmail', () => {
   it('marks the claim failed and rethrows when SES throttles, so a retry may send', async () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    ses.on(SendRawEmailCommand).rejects(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' }));
+    ses
+      .on(SendRawEmailCommand)
+      .rejects(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' }));
     await expect(sendWelcomeEmail(customer, 'E1')).rejects.toThrow('Maximum sending rate exceeded.');
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'failed' });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':status': 'failed',
+    });
   });
 
   it('sends nothing without consent', async () => {

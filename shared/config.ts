@@ -1,3 +1,5 @@
+import { API_THROTTLING } from '#shared/api/limits';
+
 /**
  * Runtime configuration, read once per container from environment variables.
  * The CDK app sets these on every function; the local runtime sets the same names
@@ -14,6 +16,7 @@ export const ENV = {
   eventBridgeEndpoint: 'EVENTBRIDGE_ENDPOINT',
   sesEndpoint: 'SES_ENDPOINT',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
+  apiRateLimit: 'API_RATE_LIMIT',
 } as const;
 
 const optional = (name: string): string | undefined => {
@@ -46,6 +49,10 @@ export const config = {
   },
   get publicBaseUrl() {
     return optional(ENV.publicBaseUrl) ?? 'http://localhost:3000';
+  },
+  /** The API Gateway stage's steady rate limit, announced in X-RateLimit-Limit. */
+  get apiRateLimit() {
+    return Number(optional(ENV.apiRateLimit) ?? API_THROTTLING.rateLimit);
   },
   get idempotencyTtlSeconds() {
     return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);

@@ -5,7 +5,6 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
-import { API_THROTTLING } from './limits.ts';
 import { isGatewayOnlyStatus, type Operation } from './operation.ts';
 import { operations } from './routes.ts';
 
@@ -18,7 +17,8 @@ const RateLimitHeader = z
   .max(10)
   .regex(/^\d+$/)
   .meta({
-    description: `Requests per second the API accepts (API Gateway throttling), now ${API_THROTTLING.rateLimit}`,
+    description: 'Requests per second this API accepts (API Gateway stage throttling)',
+    example: '100',
   });
 
 const AllowOriginHeader = z

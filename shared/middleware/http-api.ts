@@ -6,9 +6,9 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { API_THROTTLING } from '#shared/api/limits';
 import type { Operation } from '#shared/api/operation';
 import { routeKey } from '#shared/api/routes';
+import { config } from '#shared/config';
 import type { Actor } from '#shared/domain/actor';
 import { Forbidden } from '#shared/domain/errors';
 import { actorFromEvent } from '#shared/http/claims';
@@ -106,7 +106,7 @@ export const httpApi = (...routes: RouteHandler[]) => {
     const response = await dispatch(event, context);
     return {
       ...response,
-      headers: { ...response.headers, 'x-ratelimit-limit': String(API_THROTTLING.rateLimit) },
+      headers: { ...response.headers, 'x-ratelimit-limit': String(config.apiRateLimit) },
     };
   };
   return middy(withRateLimit, { timeoutEarlyInMillis: 0 }).use(

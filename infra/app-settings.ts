@@ -1,0 +1,83 @@
+import type { Node } from 'constructs';
+import { API_THROTTLING } from '#shared/api/limits';
+
+/**
+ * Deployment settings read from CDK context (`cdk.json`, or `cdk deploy -c key=value`). Every key
+ * has a default that synthesizes offline, so `npm run synth` needs no flags.
+ */
+export interface AppSettings {
+  /** Name of the custom EventBridge bus. */
+  eventBusName: string;
+  /** Sender of every e-mail (`Name <address>` or a bare address); its address or domain must be verified in SES. */
+  emailFrom: string;
+  /** Postal address printed in marketing mail; the functions' own default applies when unset. */
+  senderPostalAddress?: string;
+  /** Base URL of links in e-mails; defaults to the HTTP API's URL. */
+  publicBaseUrl?: string;
+  /** Origins the SPA is served from: CORS allow-list and Cognito callback/logout URLs. */
+  spaOrigins: string[];
+  /** Cognito managed-login domain prefix; defaults to `cirrus-crm-<account id>`. */
+  authDomainPrefix?: string;
+  /** Default stage throttling of the HTTP API (requests per second, burst). */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+}
+
+export const DEFAULT_SETTINGS = {
+  eventBusName: 'cirrus-crm',
+  emailFrom: 'hello@example.com',
+  /** Local SPA development server (Vite's default port). */
+  spaOrigins: ['http://localhost:5173'],
+  apiRateLimit: API_THROTTLING.rateLimit,
+  apiBurstLimit: API_THROTTLING.burstLimit,
+} as const;
+
+const text = (node: Node, key: string): string | undefined => {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context value ${key} must be a string`);
+  return value;
+};
+
+/** `-c key=a,b` arrives as a string, cdk.json may hold a JSON array: accept both. */
+const list = (node: Node, key: string): string[] | undefined => {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return undefined;
+  const items = (Array.isArray(value) ? value : String(value).split(','))
+    .map((item) => String(item).trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
+};
+
+const positiveNumber = (node: Node, key: string): number | undefined => {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new Error(`Context value ${key} must be a positive number`);
+  return number;
+};
+
+/** Reads the settings from the context of `node` (normally the App's node). */
+export const readAppSettings = (node: Node): AppSettings => ({
+  eventBusName: text(node, 'eventBusName') ?? DEFAULT_SETTINGS.eventBusName,
+  emailFrom: text(node, 'emailFrom') ?? DEFAULT_SETTINGS.emailFrom,
+  senderPostalAddress: text(node, 'senderPostalAddress'),
+  publicBaseUrl: text(node, 'publicBaseUrl'),
+  spaOrigins: list(node, 'spaOrigins') ?? [...DEFAULT_SETTINGS.spaOrigins],
+  authDomainPrefix: text(node, 'authDomainPrefix'),
+  apiRateLimit: positiveNumber(node, 'apiRateLimit') ?? DEFAULT_SETTINGS.apiRateLimit,
+  apiBurstLimit: positiveNumber(node, 'apiBurstLimit') ?? DEFAULT_SETTINGS.apiBurstLimit,
+});
+
+/**
+ * The bare address of a sender such as `Cirrus CRM <hello@example.com>`, and its domain: SES
+ * authorizes a send against the identity of either, whichever was verified.
+ */
+export const senderIdentities = (emailFrom: string): { address: string; domain: string } => {
+  const address = (/<([^<>]+)>\s*$/.exec(emailFrom)?.[1] ?? emailFrom).trim();
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1)
+    throw new Error(`emailFrom "${emailFrom}" holds no e-mail address`);
+  return { address, domain: address.slice(at + 1) };
+};

@@ -1,0 +1,44 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, readAppSettings, senderIdentities } from '#infra/app-settings';
+
+const settingsFrom = (context: Record<string, unknown>) => readAppSettings(new App({ context }).node);
+
+describe('app settings from context', () => {
+  it('has offline defaults for everything', () => {
+    expect(settingsFrom({})).toEqual({ ...DEFAULT_SETTINGS, spaOrigins: ['http://localhost:5173'] });
+  });
+
+  it('accepts origins as a JSON array (cdk.json) or a comma-separated string (-c)', () => {
+    expect(settingsFrom({ spaOrigins: ['https://a.test', 'https://b.test'] }).spaOrigins).toEqual([
+      'https://a.test',
+      'https://b.test',
+    ]);
+    expect(settingsFrom({ spaOrigins: ' https://a.test , https://b.test' }).spaOrigins).toEqual([
+      'https://a.test',
+      'https://b.test',
+    ]);
+  });
+
+  it('reads numbers given as strings and rejects nonsense', () => {
+    expect(settingsFrom({ apiRateLimit: '25' }).apiRateLimit).toBe(25);
+    expect(() => settingsFrom({ apiBurstLimit: 'many' })).toThrow(/apiBurstLimit/);
+  });
+});
+
+describe('senderIdentities', () => {
+  it('finds the address and domain SES authorizes against', () => {
+    expect(senderIdentities('Cirrus CRM <hello@crm.example.com>')).toEqual({
+      address: 'hello@crm.example.com',
+      domain: 'crm.example.com',
+    });
+    expect(senderIdentities('hello@example.com')).toEqual({
+      address: 'hello@example.com',
+      domain: 'example.com',
+    });
+  });
+
+  it('rejects a sender without an address', () => {
+    expect(() => senderIdentities('Cirrus CRM')).toThrow(/no e-mail address/);
+  });
+});

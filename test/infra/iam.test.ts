@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { TABLE } from '#shared/data/table-definition';
+import {
+  actionsOf,
+  asArray,
+  functionLogicalId,
+  type PolicyStatement,
+  resourcesOf,
+  roleLogicalIdOf,
+  statementsOfRole,
+  synthApp,
+} from './app-fixture.ts';
+
+const { appTemplate: template } = synthApp();
+const names = Object.keys(lambdaFunctions) as LambdaFunctionName[];
+const statementsOf = (name: LambdaFunctionName) =>
+  statementsOfRole(template, roleLogicalIdOf(template, functionLogicalId(template, name)));
+const allStatements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+  (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[],
+);
+const dynamodbActions = (statements: PolicyStatement[]) =>
+  actionsOf(statements)
+    .filter((action) => action.startsWith('dynamodb:'))
+    .sort();
+
+describe('least privilege', () => {
+  it('no statement allows a wildcard action', () => {
+    for (const action of actionsOf(allStatements)) expect(action).not.toContain('*');
+  });
+
+  it("Resource '*' appears only for X-Ray, which has no resource-level permissions", () => {
+    for (const statement of allStatements.filter((candidate) => asArray(candidate.Resource).includes('*'))) {
+      expect(asArray(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+  });
+
+  it('no DynamoDB statement targets a wildcard resource (every index is named)', () => {
+    for (const statement of allStatements.filter((candidate) => dynamodbActions([candidate]).length > 0)) {
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
+  });
+
+  it.each(names)('%s role has no AWS managed policy', (name) => {
+    const roleId = roleLogicalIdOf(template, functionLogicalId(template, name));
+    expect(resourcesOf(template, 'AWS::IAM::Role')[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('metaApi may do nothing but log and trace', () => {
+    expect(actionsOf(statementsOf('metaApi')).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('customersApi gets exactly its item actions, on the table and each index', () => {
+    const statements = statementsOf('customersApi');
+    expect(dynamodbActions(statements)).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:TransactWriteItems',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    for (const index of TABLE.globalIndexes) expect(resources).toContain(`/index/${index.indexName}"`);
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+
+  it('outboxPublisher may put events on the bus and read the table stream, nothing else of the table', () => {
+    const statements = statementsOf('outboxPublisher');
+    const putEvents = statements.find((statement) => asArray(statement.Action).includes('events:PutEvents'));
+    expect(JSON.stringify(putEvents?.Resource)).toMatch(/EventBus.*Arn/);
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    const streamRead = statements.find((statement) =>
+      asArray(statement.Action).includes('dynamodb:GetRecords'),
+    );
+    expect(JSON.stringify(streamRead?.Resource)).toMatch(/StreamArn/);
+  });
+
+  it('welcomeEmail may read and write single items and send raw e-mail through the configuration set', () => {
+    const statements = statementsOf('welcomeEmail');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const send = statements.find((statement) => asArray(statement.Action).includes('ses:SendRawEmail'));
+    const resources = JSON.stringify(send?.Resource);
+    expect(resources).toContain(':identity/hello@example.com');
+    expect(resources).toContain(':identity/example.com');
+    expect(resources).toContain(':configuration-set/');
+    expect(actionsOf(statements)).not.toContain('events:PutEvents');
+  });
+});

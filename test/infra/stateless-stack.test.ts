@@ -1,0 +1,283 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { rules } from '#events/rules';
+import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { API_THROTTLING } from '#shared/api/limits';
+import { operations, routeKey } from '#shared/api/routes';
+import { ENV } from '#shared/config';
+import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
+import { functionLogicalId, resourcesOf, synthApp } from './app-fixture.ts';
+
+const { appTemplate: template } = synthApp();
+const names = Object.keys(lambdaFunctions) as LambdaFunctionName[];
+const functions = resourcesOf(template, 'AWS::Lambda::Function');
+const getAttArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('stateless stack: functions', () => {
+  it('has one function per catalog entry', () => {
+    expect(Object.keys(functions)).toHaveLength(names.length);
+    for (const name of names) expect(() => functionLogicalId(template, name)).not.toThrow();
+  });
+
+  it.each(names)('%s runs Node.js 22 on arm64 with active tracing and an ESM handler', (name) => {
+    const fn = functions[functionLogicalId(template, name)]?.Properties ?? {};
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      MemorySize: lambdaFunctions[name].kind === 'api' ? 1024 : 512,
+    });
+    expect(fn.Timeout).toBeGreaterThan(0);
+  });
+
+  it.each(names)('%s logs to its own log group with a retention', (name) => {
+    const fn = functions[functionLogicalId(template, name)]?.Properties ?? {};
+    const logGroupId = fn.LoggingConfig?.LogGroup?.Ref as string;
+    expect(
+      resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays,
+    ).toBeGreaterThan(0);
+  });
+
+  it.each(names)('%s gets the shared/config.ts variables, and no local endpoint override', (name) => {
+    const variables = functions[functionLogicalId(template, name)]?.Properties.Environment.Variables ?? {};
+    for (const key of [
+      ENV.tableName,
+      ENV.eventBusName,
+      ENV.emailFrom,
+      ENV.sesConfigurationSet,
+      ENV.publicBaseUrl,
+    ]) {
+      expect(variables).toHaveProperty(key);
+    }
+    for (const key of [ENV.dynamodbEndpoint, ENV.eventBridgeEndpoint, ENV.sesEndpoint]) {
+      expect(variables).not.toHaveProperty(key);
+    }
+    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(variables.EMAIL_FROM).toBe('hello@example.com');
+  });
+
+  it('passes context e-mail settings to the functions', () => {
+    const { appTemplate } = synthApp({
+      emailFrom: 'Acme CRM <crm@acme.test>',
+      senderPostalAddress: '1 Main St',
+    });
+    appTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.emailFrom]: 'Acme CRM <crm@acme.test>',
+          [ENV.senderPostalAddress]: '1 Main St',
+        }),
+      },
+    });
+  });
+});
+
+describe('stateless stack: HTTP API', () => {
+  const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
+  const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+  const [authorizerId] = Object.keys(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
+
+  it('has exactly one route per operation of the route table', () => {
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(operations.map(routeKey).sort());
+  });
+
+  it.each(operations.map((operation) => [routeKey(operation), operation] as const))(
+    '%s has the declared authorization and reaches its function',
+    (key, operation) => {
+      const route = routes.find((candidate) => candidate.Properties.RouteKey === key)?.Properties ?? {};
+      if (operation.auth === 'jwt') {
+        expect(route.AuthorizationType).toBe('JWT');
+        expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route.AuthorizerId).toBeUndefined();
+      }
+      const integrationId = (route.Target?.['Fn::Join']?.[1]?.[1]?.Ref ?? '') as string;
+      expect(integrations[integrationId]?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: getAttArn(functionLogicalId(template, operation.function)),
+      });
+    },
+  );
+
+  it('validates JWTs from the user pool for the SPA client', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('SpaClient') }],
+        Issuer: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.'])] },
+      },
+    });
+  });
+
+  it('answers CORS preflights for the SPA', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['http://localhost:5173'],
+        AllowHeaders: Match.arrayWith(['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match']),
+        ExposeHeaders: Match.arrayWith(['ETag', 'Location']),
+        AllowMethods: Match.arrayWith([...new Set(operations.map((operation) => operation.method))]),
+        MaxAge: Match.anyValue(),
+      },
+    });
+  });
+
+  it('throttles and access-logs the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: API_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: API_THROTTLING.burstLimit,
+      },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+  });
+
+  it('tells the functions the stage rate limit they announce in X-RateLimit-Limit', () => {
+    for (const name of names) {
+      const fn = functions[functionLogicalId(template, name)]?.Properties ?? {};
+      expect(fn.Environment?.Variables?.[ENV.apiRateLimit]).toBe(String(API_THROTTLING.rateLimit));
+    }
+  });
+
+  it('outputs the API URL', () => {
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});
+
+describe('stateless stack: event rules', () => {
+  const deployedRules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+
+  it('has one rule per entry of events/rules.ts', () => {
+    expect(deployedRules).toHaveLength(rules.length);
+  });
+
+  it.each(rules.map((rule) => [rule.name, rule] as const))(
+    '%s: its pattern, on the custom bus, to its target with retry policy and DLQ',
+    (_name, definition) => {
+      const rule = deployedRules.find(
+        (candidate) => candidate.Properties.Description === definition.description,
+      );
+      expect(rule?.Properties.EventPattern).toEqual(definition.pattern);
+      expect(rule?.Properties.EventBusName?.['Fn::ImportValue']).toMatch(/EventBus/);
+      const targets = rule?.Properties.Targets as Array<Record<string, unknown>>;
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({
+        Arn: getAttArn(functionLogicalId(template, definition.target)),
+        RetryPolicy: {
+          MaximumEventAgeInSeconds: expect.any(Number),
+          MaximumRetryAttempts: expect.any(Number),
+        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      });
+    },
+  );
+
+  it('gives event consumers an on-failure destination for their own (async) failures', () => {
+    const eventFunctions = names.filter((name) => lambdaFunctions[name].kind === 'event');
+    const configs = Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'));
+    for (const name of eventFunctions) {
+      const config = configs.find(
+        (candidate) => candidate.Properties.FunctionName?.Ref === functionLogicalId(template, name),
+      );
+      expect(config?.Properties).toMatchObject({
+        MaximumRetryAttempts: expect.any(Number),
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+      });
+    }
+  });
+});
+
+describe('stateless stack: outbox stream', () => {
+  const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+
+  it('feeds only new outbox items to the outbox publisher, with partial batch failures', () => {
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties ?? {};
+    expect(mapping).toMatchObject({
+      FunctionName: { Ref: functionLogicalId(template, 'outboxPublisher') },
+      EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumRecordAgeInSeconds: expect.any(Number),
+      MaximumBatchingWindowInSeconds: expect.any(Number),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    const filters = mapping.FilterCriteria.Filters as Array<{ Pattern: string }>;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([OUTBOX_STREAM_FILTER]);
+  });
+});
+
+describe('stateless stack: queues', () => {
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  const policies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'));
+  const queueIdsIn = (value: unknown): string[] =>
+    [...JSON.stringify(value ?? null).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)]
+      .map((match) => match[1] as string)
+      .filter((id) => id in queues);
+
+  /** Queues something else sends its failures to: rule targets, mappings, destinations, redrives. */
+  const deadLetterQueueIds = new Set([
+    ...Object.values(resourcesOf(template, 'AWS::Events::Rule')).flatMap((rule) =>
+      (rule.Properties.Targets as Array<Record<string, unknown>>).flatMap((target) =>
+        queueIdsIn(target.DeadLetterConfig),
+      ),
+    ),
+    ...Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).flatMap((mapping) =>
+      queueIdsIn(mapping.Properties.DestinationConfig),
+    ),
+    ...Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig')).flatMap((config) =>
+      queueIdsIn(config.Properties.DestinationConfig),
+    ),
+    ...Object.values(queues).flatMap((queue) => queueIdsIn(queue.Properties.RedrivePolicy)),
+  ]);
+
+  it('every queue is a dead-letter queue of something, or has a redrive DLQ itself', () => {
+    expect(deadLetterQueueIds.size).toBeGreaterThan(0);
+    for (const [id, queue] of Object.entries(queues)) {
+      if (!deadLetterQueueIds.has(id)) {
+        expect(queue.Properties.RedrivePolicy, `${id} has no redrive policy`).toMatchObject({
+          deadLetterTargetArn: expect.anything(),
+          maxReceiveCount: expect.any(Number),
+        });
+      }
+    }
+  });
+
+  it.each(Object.keys(queues))('%s is encrypted and refuses requests without TLS', (id) => {
+    expect(queues[id]?.Properties.SqsManagedSseEnabled ?? queues[id]?.Properties.KmsMasterKeyId).toBeTruthy();
+    const policy = policies.find(
+      (candidate) => JSON.stringify(candidate.Properties.Queues) === JSON.stringify([{ Ref: id }]),
+    );
+    expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sqs:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('alarms when a dead-letter queue receives a message', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    for (const id of deadLetterQueueIds) {
+      expect(
+        alarms.some(
+          (alarm) =>
+            alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(alarm.Properties.Dimensions).includes(`"${id}"`),
+        ),
+        `${id} has no alarm`,
+      ).toBe(true);
+    }
+  });
+});

@@ -53,7 +53,9 @@ describe('dev auth', () => {
 
     const token = await signDevToken('admin');
     const [header, , signature] = token.split('.');
-    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(token), client_id: 'other' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(token), client_id: 'other' })).toString(
+      'base64url',
+    );
     await expect(verifyDevToken(`${header}.${payload}.${signature}`)).rejects.toThrow();
   });
 
@@ -64,8 +66,12 @@ describe('dev auth', () => {
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     await expect(verifyDevToken(stdout.trim())).resolves.toMatchObject({ 'cognito:groups': ['sales'] });
 
-    const failure = await run(tsx, ['local/token.ts', 'boss'], { cwd: repoRoot, env }).catch((error) => error);
+    const failure = await run(tsx, ['local/token.ts', 'boss'], { cwd: repoRoot, env }).catch(
+      (error) => error,
+    );
     expect(failure.code).toBe(1);
-    expect(failure.stderr).toBe('Unknown role "boss": use one of admin, manager, sales, marketing, support\n');
+    expect(failure.stderr).toBe(
+      'Unknown role "boss": use one of admin, manager, sales, marketing, support\n',
+    );
   });
 });

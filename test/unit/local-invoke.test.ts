@@ -48,7 +48,9 @@ describe('createInvoker', () => {
     const handler = (() => {
       throw new Error('bad');
     }) as LambdaHandler;
-    await expect(createInvoker({ handlers: { welcomeEmail: handler } })('welcomeEmail', {})).rejects.toThrow('bad');
+    await expect(createInvoker({ handlers: { welcomeEmail: handler } })('welcomeEmail', {})).rejects.toThrow(
+      'bad',
+    );
   });
 });
 

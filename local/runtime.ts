@@ -1,0 +1,191 @@
+import { join } from 'node:path';
+import { rules } from '#events/rules';
+import type { LambdaFunctionName } from '#functions/catalog';
+import { operations } from '#shared/api/routes';
+import { ENV } from '#shared/config';
+import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local.ts';
+import { startDynamoDBLocal } from './dynamodb-local.ts';
+import { type LocalEventBus, startEventBus } from './event-bus.ts';
+import { startHttpServer } from './http-server.ts';
+import { createInvoker, type LambdaHandler } from './invoke.ts';
+import { cirrusHome } from './paths.ts';
+import { startSesEmulator } from './ses-emulator.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import { ensureTable } from './table.ts';
+
+export const EVENT_BUS_NAME = 'cirrus-crm';
+export const DEFAULT_TABLE_NAME = 'cirrus-crm';
+
+export interface LocalRuntimeOptions {
+  /** HTTP API port, default 3000; 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on, default 127.0.0.1 (use 0.0.0.0 inside a container). */
+  host?: string;
+  /** Throwaway data: DynamoDB Local runs with -inMemory and no stream checkpoints are kept. */
+  inMemory?: boolean;
+  /** Where persisted data lives, default `.cirrus/dynamodb`. */
+  dataDir?: string;
+  tableName?: string;
+  /** Reuse a running DynamoDB Local (tests share one per run) instead of starting one. */
+  dynamodbEndpoint?: string;
+  /** Reuse a running SES emulator instead of starting one. */
+  sesEndpoint?: string;
+  /** SES emulator port when starting one, default 8005; 0 picks a free port. */
+  sesPort?: number;
+  /** No runtime logs (request lines, retries, dead letters). */
+  quiet?: boolean;
+  /** Handlers to use instead of the catalog's modules (tests that need fakes). */
+  handlers?: Partial<Record<LambdaFunctionName, LambdaHandler>>;
+  /** Retry tuning for the bus and the stream poller (tests make failures quick). */
+  retry?: { attempts?: number; baseDelayMs?: number };
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  mailboxUrl: string;
+  sesEndpoint: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  bus: LocalEventBus;
+  poller: StreamPoller;
+  /** How long DynamoDB Local took to start (0 when reused). */
+  dynamodbStartupMs: number;
+  /**
+   * Resolves when everything caused so far has played out: the stream is read to the end, every
+   * bus delivery is done, and those deliveries wrote no new outbox items. Tests use it, not sleeps.
+   */
+  waitForIdle(): Promise<void>;
+  /** Stops what this runtime started (servers, poller, and DynamoDB Local/SES unless reused). */
+  stop(): Promise<void>;
+}
+
+let running = false;
+/**
+ * Handler modules build their EventBridge client once, from EVENTBRIDGE_ENDPOINT: a later runtime
+ * in the same process (another test in the same file) reuses the bus port so they still reach it.
+ */
+let lastBusPort = 0;
+
+/**
+ * Sets what handlers read, before any handler module is imported. Dummy credentials on purpose:
+ * every client points at a local endpoint, and no real AWS key should be in play.
+ */
+const setHandlerEnvironment = (values: Record<string, string>) => {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...values,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+};
+
+/**
+ * Starts the whole backend on this machine: DynamoDB Local with the app's table, the SES
+ * emulator, the local event bus, the stream poller feeding the outbox publisher, and the HTTP API.
+ * Used by `npm start` and by end-to-end tests.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
+  if (running) throw new Error('A local runtime is already running in this process: stop it first');
+  running = true;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const log = options.quiet ? () => {} : (message: string) => console.log(`[local] ${message}`);
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const dataDir = options.dataDir ?? join(cirrusHome(), 'dynamodb');
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+    running = false;
+  };
+
+  try {
+    const [dynamodb, ses] = await Promise.all([
+      options.dynamodbEndpoint
+        ? { endpoint: options.dynamodbEndpoint, startupMs: 0, stop: async () => {} }
+        : startDynamoDBLocal({ inMemory: options.inMemory, dbPath: dataDir, port: 0 }),
+      options.sesEndpoint
+        ? { endpoint: options.sesEndpoint, mailboxUrl: options.sesEndpoint, stop: async () => {} }
+        : startSesEmulator({ port: options.sesPort ?? 8005, host: options.host }),
+    ]);
+    stops.push(dynamodb.stop, ses.stop);
+    await ensureTable(dynamodb.endpoint, tableName);
+
+    const invoke = createInvoker({ handlers: options.handlers });
+    const startBus = (port: number) =>
+      startEventBus({
+        busName: EVENT_BUS_NAME,
+        rules,
+        port,
+        retry: options.retry,
+        log,
+        invoke: (target, event) => invoke(target as LambdaFunctionName, event),
+      });
+    const bus = await startBus(lastBusPort).catch(() => startBus(0));
+    lastBusPort = Number(new URL(bus.endpoint).port);
+    stops.push(bus.stop);
+
+    setHandlerEnvironment({
+      [ENV.tableName]: tableName,
+      [ENV.eventBusName]: EVENT_BUS_NAME,
+      [ENV.dynamodbEndpoint]: dynamodb.endpoint,
+      [ENV.eventBridgeEndpoint]: bus.endpoint,
+      [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.emailFrom]: process.env[ENV.emailFrom] || 'Cirrus CRM <hello@example.com>',
+    });
+
+    const poller = await startStreamPoller({
+      endpoint: dynamodb.endpoint,
+      tableName,
+      filter: OUTBOX_STREAM_FILTER,
+      invoke: (event) => invoke('outboxPublisher', event),
+      // Persisted data keeps its read position, so a restart does not republish old events.
+      checkpointFile: options.inMemory ? undefined : join(dataDir, 'stream-checkpoints', `${tableName}.json`),
+      retry: options.retry,
+      log,
+    });
+    stops.push(poller.stop);
+
+    const http = await startHttpServer({
+      routes: operations,
+      invoke: (functionName, event) => invoke(functionName, event),
+      port: options.port ?? 3000,
+      host: options.host,
+      log,
+    });
+    stops.push(http.stop);
+    // Read lazily by handlers (links in e-mails), so setting it once the port is known is enough.
+    process.env[ENV.publicBaseUrl] = http.url;
+
+    const waitForIdle = async () => {
+      for (let round = 0; round < 100; round++) {
+        await poller.waitForIdle();
+        await bus.waitForIdle();
+        const seen = poller.deliveredCount + bus.deliveryCount;
+        // Consumers may have written outbox items of their own: settle until nothing new happens.
+        await poller.waitForIdle();
+        if (poller.deliveredCount + bus.deliveryCount === seen) return;
+      }
+      throw new Error(
+        'The local runtime did not settle after 100 rounds: is something publishing in a loop?',
+      );
+    };
+
+    return {
+      apiUrl: http.url,
+      mailboxUrl: ses.mailboxUrl,
+      sesEndpoint: ses.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      tableName,
+      bus,
+      poller,
+      dynamodbStartupMs: dynamodb.startupMs,
+      waitForIdle,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
 
 /**
@@ -26,8 +27,8 @@ export interface AppSettings {
 export const DEFAULT_SETTINGS = {
   eventBusName: 'cirrus-crm',
   emailFrom: 'hello@example.com',
-  /** Local SPA development server (Vite's default port). */
-  spaOrigins: ['http://localhost:5173'],
+  /** The SPA's local dev servers, as the local runtime allows them; a deployment sets its own. */
+  spaOrigins: CORS.allowOrigins,
   apiRateLimit: API_THROTTLING.rateLimit,
   apiBurstLimit: API_THROTTLING.burstLimit,
 } as const;

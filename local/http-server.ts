@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import type { LambdaFunctionName } from '#functions/catalog';
+import { CORS, type CorsPolicy } from '#shared/api/cors';
 import { routeKey } from '#shared/api/routes';
 import { buildApiEvent, newRequestId } from './api-event.ts';
 import { gatewayResponse, type HttpResponse, internalServerError, toHttpResponse } from './api-response.ts';
-import { CORS, type CorsPolicy } from './cors.ts';
 import { verifyDevToken } from './dev-auth.ts';
 import { BodyTooLargeError, closeServer, listen, readBody } from './json-http.ts';
 import { createRouteMatcher, type Route } from './route-matcher.ts';

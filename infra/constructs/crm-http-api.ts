@@ -16,6 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LambdaFunctionName } from '#functions/catalog';
+import { CORS } from '#shared/api/cors';
 import type { Operation } from '#shared/api/operation';
 import { routeKey } from '#shared/api/routes';
 
@@ -71,9 +72,10 @@ export class CrmHttpApi extends Construct {
           : {
               allowOrigins: [...props.allowedOrigins],
               allowMethods: [...new Set(props.methods)].map((method) => CorsHttpMethod[method]),
-              allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
-              exposeHeaders: ['ETag', 'Location'],
-              maxAge: Duration.hours(1),
+              allowHeaders: [...CORS.allowHeaders],
+              exposeHeaders: [...CORS.exposeHeaders],
+              maxAge: Duration.seconds(CORS.maxAgeSeconds),
+              allowCredentials: CORS.allowCredentials,
             },
     });
 

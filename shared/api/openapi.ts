@@ -12,14 +12,10 @@ import { operations } from './routes.ts';
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas: the same schemas
  * that parse requests and serialize responses, so the document is what the code does.
  */
-const RateLimitHeader = z
-  .string()
-  .max(10)
-  .regex(/^\d+$/)
-  .meta({
-    description: 'Requests per second this API accepts (API Gateway stage throttling)',
-    example: '100',
-  });
+const RateLimitHeader = z.string().max(10).regex(/^\d+$/).meta({
+  description: 'Requests per second this API accepts (API Gateway stage throttling)',
+  example: '100',
+});
 
 const AllowOriginHeader = z
   .string()

@@ -1,12 +1,13 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, readAppSettings, senderIdentities } from '#infra/app-settings';
+import { CORS } from '#shared/api/cors';
 
 const settingsFrom = (context: Record<string, unknown>) => readAppSettings(new App({ context }).node);
 
 describe('app settings from context', () => {
   it('has offline defaults for everything', () => {
-    expect(settingsFrom({})).toEqual({ ...DEFAULT_SETTINGS, spaOrigins: ['http://localhost:5173'] });
+    expect(settingsFrom({})).toEqual({ ...DEFAULT_SETTINGS, spaOrigins: [...CORS.allowOrigins] });
   });
 
   it('accepts origins as a JSON array (cdk.json) or a comma-separated string (-c)', () => {

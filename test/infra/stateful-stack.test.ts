@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '#events/catalog';
+import { CORS } from '#shared/api/cors';
 import { TABLE } from '#shared/data/table-definition';
 import { ROLES } from '#shared/domain/actor';
 import { resourcesOf, synthApp } from './app-fixture.ts';
@@ -116,7 +117,7 @@ describe('stateful stack: user pool', () => {
     expect(client.TokenValidityUnits).toMatchObject({ AccessToken: 'minutes', IdToken: 'minutes' });
     expect(client.AccessTokenValidity).toBeLessThanOrEqual(60);
     expect(client.IdTokenValidity).toBeLessThanOrEqual(60);
-    expect(client.CallbackURLs).toEqual(['http://localhost:5173/']);
+    expect(client.CallbackURLs).toEqual(CORS.allowOrigins.map((origin) => `${origin}/`));
   });
 
   it('takes the SPA origins from context', () => {

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { rules } from '#events/rules';
 import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
 import { operations, routeKey } from '#shared/api/routes';
 import { ENV } from '#shared/config';
@@ -116,9 +117,9 @@ describe('stateless stack: HTTP API', () => {
   it('answers CORS preflights for the SPA', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
-        AllowOrigins: ['http://localhost:5173'],
-        AllowHeaders: Match.arrayWith(['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match']),
-        ExposeHeaders: Match.arrayWith(['ETag', 'Location']),
+        AllowOrigins: [...CORS.allowOrigins],
+        AllowHeaders: [...CORS.allowHeaders],
+        ExposeHeaders: Match.arrayWith(['etag', 'location', 'x-ratelimit-limit']),
         AllowMethods: Match.arrayWith([...new Set(operations.map((operation) => operation.method))]),
         MaxAge: Match.anyValue(),
       },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signDevToken } from '#local/dev-auth';
 import { type LocalHttpServer, startHttpServer } from '#local/http-server';
 import type { Route } from '#local/route-matcher';
+import { CORS } from '#shared/api/cors';
 import { tokenFor } from '../support/tokens.ts';
 
 const routes: Route[] = [
@@ -163,7 +164,7 @@ describe('local HTTP server (API Gateway)', () => {
     it('adds allow-origin and expose-headers to responses for allowed origins only', async () => {
       const allowed = await fetch(`${server.url}/health`, { headers: { origin: 'http://localhost:5173' } });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-      expect(allowed.headers.get('access-control-expose-headers')).toBe('etag,location');
+      expect(allowed.headers.get('access-control-expose-headers')).toBe(CORS.exposeHeaders.join(','));
 
       const other = await fetch(`${server.url}/health`, { headers: { origin: 'https://evil.example' } });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();

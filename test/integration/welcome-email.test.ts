@@ -5,7 +5,7 @@ import { handler } from '#functions/consumers/welcome-email';
 import { ensureTable } from '#local/table';
 import type { Customer } from '#shared/schemas/customer';
 import { lambdaContext } from '../helpers/api-event.ts';
-import { emailsTo } from '../helpers/mailbox.ts';
+import { mailbox } from '../support/mailbox.ts';
 
 /** The welcome consumer against DynamoDB Local and the SES emulator: one e-mail, however often delivered. */
 beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('welcome e-mail consumer', () => {
       'already-sent',
       'sent',
     ]);
-    const mails = await emailsTo(process.env.SES_ENDPOINT ?? '', address);
+    const mails = await mailbox().messagesFor(address);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Welcome, Grace!');
     expect(mails[0]?.body.text).toContain('Cirrus CRM, 1 Example Street');
@@ -67,7 +67,7 @@ describe('welcome e-mail consumer', () => {
     const event = customerCreated(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0B'));
     await handler(event, lambdaContext('welcomeEmail'));
     await handler(event, lambdaContext('welcomeEmail'));
-    expect(await emailsTo(process.env.SES_ENDPOINT ?? '', address)).toHaveLength(1);
+    expect(await mailbox().messagesFor(address)).toHaveLength(1);
   });
 
   it('rejects an event that does not match the catalog (it goes to the DLQ, not to a customer)', async () => {

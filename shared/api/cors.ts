@@ -8,7 +8,7 @@
 export const CORS = {
   allowOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173'],
   allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-  exposeHeaders: ['etag', 'location'],
+  exposeHeaders: ['etag', 'location', 'retry-after', 'x-ratelimit-limit'],
   maxAgeSeconds: 3600,
   allowCredentials: false,
 } as const;

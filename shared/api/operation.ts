@@ -94,10 +94,6 @@ const RetryAfterHeader = z
   .regex(/^\d+$/)
   .meta({ description: 'Seconds to wait before retrying', example: '1' });
 
-const GatewayRetryAfterHeader = RetryAfterHeader.optional().meta({
-  description: 'API Gateway does not send it today: when absent, back off (about one second) and retry',
-});
-
 /** API Gateway's 429 has no Retry-After; documented (optional) so clients know how to back off. */
 const gatewayRetryAfter = () =>
   RetryAfterHeader.optional().meta({

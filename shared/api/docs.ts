@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -41,7 +42,9 @@ export const docsPage = () => `<!doctype html>
 const scriptPath = () => {
   const bundled = fileURLToPath(new URL('./scalar.js', import.meta.url));
   if (existsSync(bundled)) return bundled;
-  return createRequire(import.meta.url).resolve('@scalar/api-reference/dist/browser/standalone.js');
+  // The package does not export the standalone script: find it beside its main entry (dist/).
+  const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
+  return join(dirname(main), 'browser', 'standalone.js');
 };
 
 let script: string | undefined;

@@ -1,5 +1,6 @@
 import type { BuildOptions } from 'esbuild';
 import type { LambdaFunctionName } from '#functions/catalog';
+import { DOCS_ASSET_PACKAGE_DIR, DOCS_ASSETS } from '#shared/api/docs-assets';
 
 /**
  * How every Lambda entry is bundled, in esbuild's own terms. The CDK construct (CrmFunction) and
@@ -38,8 +39,11 @@ export interface BundledFile {
 
 /**
  * Files a handler reads from beside itself at run time. metaApi serves the API reference page's
- * script from its own bundle, because the page must work without a CDN.
+ * script and styles from its own bundle, because the page must work without a CDN.
  */
 export const bundledFiles: Partial<Record<LambdaFunctionName, readonly BundledFile[]>> = {
-  metaApi: [{ from: 'node_modules/@scalar/api-reference/dist/browser/standalone.js', to: 'scalar.js' }],
+  metaApi: Object.values(DOCS_ASSETS).map((asset) => ({
+    from: `${DOCS_ASSET_PACKAGE_DIR}/${asset.file}`,
+    to: asset.file,
+  })),
 };

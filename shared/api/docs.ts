@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DOCS_ASSET_PACKAGE_DIR, DOCS_ASSETS, type DocsAsset } from './docs-assets.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 
-/** Serves the OpenAPI document and the Scalar API reference page, all from our own origin. */
+/** Serves the OpenAPI document and the Swagger UI page, all from our own origin. */
 
 const documents = new Map<string, ReturnType<typeof buildOpenApiDocument>>();
 
@@ -27,28 +27,32 @@ export const docsPage = () => `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Cirrus CRM API</title>
+    <link rel="stylesheet" href="${DOCS_ASSETS.styles.route}" />
   </head>
   <body>
-    <script id="api-reference" data-url="/openapi.json"></script>
-    <script src="/docs/scalar.js"></script>
+    <div id="swagger-ui"></div>
+    <script src="${DOCS_ASSETS.script.route}"></script>
+    <script>
+      window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+    </script>
   </body>
 </html>
 `;
 
-/**
- * In Lambda the CDK bundling copies the script beside the handler as scalar.js; locally it is read
- * from the npm package.
- */
-const scriptPath = () => {
-  const bundled = fileURLToPath(new URL('./scalar.js', import.meta.url));
+/** In Lambda the files sit beside the bundled handler; locally they are read from node_modules. */
+const assetPath = (asset: DocsAsset) => {
+  const bundled = fileURLToPath(new URL(`./${asset.file}`, import.meta.url));
   if (existsSync(bundled)) return bundled;
-  // The package does not export the standalone script: find it beside its main entry (dist/).
-  const main = createRequire(import.meta.url).resolve('@scalar/api-reference');
-  return join(dirname(main), 'browser', 'standalone.js');
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  return join(repoRoot, DOCS_ASSET_PACKAGE_DIR, asset.file);
 };
 
-let script: string | undefined;
-export const docsScript = () => {
-  script ??= readFileSync(scriptPath(), 'utf8');
-  return script;
+const cache = new Map<string, string>();
+export const docsAsset = (asset: DocsAsset): string => {
+  let content = cache.get(asset.file);
+  if (content === undefined) {
+    content = readFileSync(assetPath(asset), 'utf8');
+    cache.set(asset.file, content);
+  }
+  return content;
 };

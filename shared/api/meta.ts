@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCS_ASSETS, type DocsAsset } from './docs-assets.ts';
 import { defineOperation, errorResponses } from './operation.ts';
 
 /** Public operations served by the metaApi function: health, the OpenAPI document, readable docs. */
@@ -61,7 +62,7 @@ export const getDocs = defineOperation({
   auth: 'none',
   tag: 'Meta',
   summary: 'Readable API reference (HTML)',
-  description: 'The Scalar API reference for this document. Needs no token.',
+  description: 'Swagger UI for this document. Needs no token.',
   request: {},
   responses: {
     '200': { description: 'HTML page', content: { 'text/html': { schema: z.string().max(10_000) } } },
@@ -69,23 +70,35 @@ export const getDocs = defineOperation({
   },
 });
 
-export const getDocsScript = defineOperation({
-  operationId: 'getDocsScript',
-  method: 'GET',
-  path: '/docs/scalar.js',
-  function: 'metaApi',
-  auth: 'none',
-  tag: 'Meta',
-  summary: 'Script of the API reference page',
-  description: 'Served by the API itself, so the docs work without reaching a CDN. Needs no token.',
-  request: {},
-  responses: {
-    '200': {
-      description: 'JavaScript',
-      content: { 'text/javascript': { schema: z.string().max(20_000_000) } },
+const docsAsset = (asset: DocsAsset, operationId: string, summary: string) =>
+  defineOperation({
+    operationId,
+    method: 'GET',
+    path: asset.route,
+    function: 'metaApi',
+    auth: 'none',
+    tag: 'Meta',
+    summary,
+    description: 'Served by the API itself, so the docs work without reaching a CDN. Needs no token.',
+    request: {},
+    responses: {
+      '200': {
+        description: asset.file,
+        content: { [asset.contentType]: { schema: z.string().max(5_000_000) } },
+      },
+      ...tooMany,
     },
-    ...tooMany,
-  },
-});
+  });
 
-export const metaOperations = [getHealth, getOpenApiDocument, getDocs, getDocsScript] as const;
+export const getDocsScript = docsAsset(
+  DOCS_ASSETS.script,
+  'getDocsScript',
+  'Script of the API reference page',
+);
+export const getDocsStyles = docsAsset(
+  DOCS_ASSETS.styles,
+  'getDocsStyles',
+  'Styles of the API reference page',
+);
+
+export const metaOperations = [getHealth, getOpenApiDocument, getDocs, getDocsScript, getDocsStyles] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cursor, Limit, Ulid, UserId } from '#shared/schemas/common';
 import {
   CreateCustomerRequest,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCS_ASSETS, type DocsAsset } from './docs-assets.ts';
 import { defineOperation, errorResponses } from './operation.ts';
 

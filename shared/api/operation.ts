@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ZodOpenApiResponseObject } from 'zod-openapi';
 import type { LambdaFunctionName } from '#functions/catalog';
 import { PROBLEM_CONTENT_TYPE, Problem } from '#shared/http/problem';

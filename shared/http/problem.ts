@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainError, FieldIssue } from '#shared/domain/errors';
 import { NO_CONTROL_CHARS, ULID_PATTERN } from '#shared/schemas/common';
 

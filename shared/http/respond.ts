@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Operation } from '#shared/api/operation';
 import { DomainError } from '#shared/domain/errors';
 import { logger } from '#shared/observability/logger';

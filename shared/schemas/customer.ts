@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NO_CONTROL_CHARS, singleLine, Timestamp, Ulid, UserId } from './common.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */

@@ -1,0 +1,79 @@
+import * as fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable } from '#local/table';
+import { customerOperations } from '#shared/api/customers';
+import { asUser } from '../helpers/customers-api.ts';
+
+/**
+ * Property: whatever a client sends, the customers handler answers with a status the operation
+ * documents, and never 500.
+ */
+const admin = asUser('admin');
+const documented = (operationId: string) =>
+  Object.keys(customerOperations.find((o) => o.operationId === operationId)?.responses ?? {}).map(Number);
+
+/** JSON values with the shapes and edge cases clients get wrong: deep nesting, huge strings, odd types. */
+const hostileJson = fc.oneof(
+  fc.jsonValue({ maxDepth: 6 }),
+  fc.record(
+    {
+      name: fc.oneof(
+        fc.string(),
+        fc.string({ minLength: 190, maxLength: 400 }),
+        fc.integer(),
+        fc.constant(null),
+      ),
+      emails: fc.oneof(
+        fc.array(fc.record({ address: fc.oneof(fc.emailAddress(), fc.string()) })),
+        fc.string(),
+      ),
+      tags: fc.array(fc.string(), { maxLength: 30 }),
+      lifecycleStage: fc.string(),
+      customAttributes: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 60 }),
+      consent: fc.jsonValue({ maxDepth: 3 }),
+      __proto__: fc.jsonValue({ maxDepth: 1 }),
+      constructor: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+beforeAll(async () => {
+  await ensureTable(process.env.DYNAMODB_ENDPOINT ?? '', process.env.TABLE_NAME ?? '');
+});
+
+describe('hostile input to the customers API', () => {
+  it('never answers 500 or an undocumented status to create', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileJson, async (body) => {
+        const result = await admin.create(body);
+        expect(documented('createCustomer')).toContain(result.status);
+        expect(result.status).not.toBe(500);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never answers 500 to raw bodies, odd ids, headers and query strings', async () => {
+    const customer = await admin.create({ name: 'Target' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 300 }),
+        fc.string({ maxLength: 40 }),
+        fc.dictionary(
+          fc.constantFrom('limit', 'cursor', 'tag', 'ownerId', 'lifecycleStage', 'x'),
+          fc.string(),
+        ),
+        async (raw, ifMatch, query) => {
+          const update = await admin.update(customer.body.id, raw, { 'If-Match': ifMatch });
+          expect(documented('updateCustomer')).toContain(update.status);
+          const list = await admin.list(query);
+          expect(documented('listCustomers')).toContain(list.status);
+          const read = await admin.get(raw.slice(0, 40));
+          expect(documented('getCustomer')).toContain(read.status);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -119,74 +119,76 @@ const emailConflict = async (addresses: string[], failed: number[], offset: numb
   );
 };
 
-/** Writes a new customer, its e-mail guards and tags, and its created event, all or nothing. */
-export const insertCustomer = async (customer: Customer, event: DomainEvent): Promise<void> => {
-  const { writes, addedEmails } = guardAndTagWrites(undefined, customer, customer.id);
-  const profile = {
-    Put: { TableName: table(), Item: profileItem(customer), ConditionExpression: 'attribute_not_exists(pk)' },
-  };
+const versioned = (version: number) => ({
+  ConditionExpression: 'version = :version',
+  ExpressionAttributeValues: { ':version': version },
+});
+
+/**
+ * Commits one change of a customer as a single transaction: the profile's own write (first, so
+ * its condition failure is reason 0), the e-mail guards and tag items that change, and the event.
+ */
+const commitCustomer = async (
+  before: Customer | undefined,
+  after: Customer | undefined,
+  profileWrite: Record<string, unknown>,
+  event: DomainEvent,
+): Promise<void> => {
+  const id = after?.id ?? before?.id ?? '';
+  const { writes, addedEmails } = guardAndTagWrites(before, after, id);
   try {
     await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [profile, ...writes, outboxPut(event)] }),
+      new TransactWriteCommand({ TransactItems: [profileWrite, ...writes, outboxPut(event)] }),
     );
   } catch (error) {
     const failed = failedConditions(error);
     if (!failed) throw error;
-    throw await emailConflict(addedEmails, failed, 1, customer);
+    if (failed.includes(0)) {
+      if (before) throw new VersionMismatch('The customer changed since it was read.');
+      throw error; // a new id that already exists: not the caller's doing
+    }
+    if (!after) throw error;
+    throw await emailConflict(addedEmails, failed, 1, after);
   }
 };
+
+/** Writes a new customer, its e-mail guards and tags, and its created event, all or nothing. */
+export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+  commitCustomer(
+    undefined,
+    customer,
+    {
+      Put: {
+        TableName: table(),
+        Item: profileItem(customer),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    event,
+  );
 
 /**
  * Replaces a customer with its next state if it is still at `previous.version`; adds and removes
  * e-mail guards and tag items to match. Throws VersionMismatch when someone else wrote first.
  */
-export const replaceCustomer = async (
-  previous: Customer,
-  next: Customer,
-  event: DomainEvent,
-): Promise<void> => {
-  const { writes, addedEmails } = guardAndTagWrites(previous, next, next.id);
-  const profile = {
-    Put: {
-      TableName: table(),
-      Item: profileItem(next),
-      ConditionExpression: 'version = :version',
-      ExpressionAttributeValues: { ':version': previous.version },
-    },
-  };
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [profile, ...writes, outboxPut(event)] }),
-    );
-  } catch (error) {
-    const failed = failedConditions(error);
-    if (!failed) throw error;
-    if (failed.includes(0)) throw new VersionMismatch('The customer changed since it was read.');
-    throw await emailConflict(addedEmails, failed, 1, next);
-  }
-};
+export const replaceCustomer = (previous: Customer, next: Customer, event: DomainEvent): Promise<void> =>
+  commitCustomer(
+    previous,
+    next,
+    { Put: { TableName: table(), Item: profileItem(next), ...versioned(previous.version) } },
+    event,
+  );
 
 /** Deletes a customer still at `customer.version`, with its guards and tags, and records the event. */
-export const removeCustomer = async (customer: Customer, event: DomainEvent): Promise<void> => {
-  const { writes } = guardAndTagWrites(customer, undefined, customer.id);
-  const profile = {
-    Delete: {
-      TableName: table(),
-      Key: customerKeys.profile(customer.id),
-      ConditionExpression: 'version = :version',
-      ExpressionAttributeValues: { ':version': customer.version },
+export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+  commitCustomer(
+    customer,
+    undefined,
+    {
+      Delete: { TableName: table(), Key: customerKeys.profile(customer.id), ...versioned(customer.version) },
     },
-  };
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [profile, ...writes, outboxPut(event)] }),
-    );
-  } catch (error) {
-    if (failedConditions(error)?.includes(0))
-      throw new VersionMismatch('The customer changed since it was read.');
-    throw error;
-  }
-};
+    event,
+  );
 
 export interface CustomerListQuery {
   lifecycleStage?: string;

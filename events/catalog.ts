@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { Customer } from '#shared/schemas/customer';
+import { Interaction, LifecycleChange, Purchase } from '#shared/schemas/activity';
+import { Customer, PurchaseSummary } from '#shared/schemas/customer';
 
 /**
  * The event catalog: every event Cirrus CRM puts on its bus, with its detail-type, version and
@@ -36,6 +37,17 @@ export const catalog = {
     1,
     z.strictObject({ customerId: z.string(), deletedBy: z.string() }),
   ),
+  'customer.lifecycle_changed': definition(
+    'customer.lifecycle_changed',
+    1,
+    z.strictObject({ change: LifecycleChange }),
+  ),
+  'purchase.recorded': definition(
+    'purchase.recorded',
+    1,
+    z.strictObject({ purchase: Purchase, purchaseSummary: PurchaseSummary }),
+  ),
+  'interaction.logged': definition('interaction.logged', 1, z.strictObject({ interaction: Interaction })),
 } as const;
 
 export type DetailType = keyof typeof catalog;

@@ -8,6 +8,11 @@ export const lambdaFunctions = {
     description: 'Customers API: create, read, update, delete, list',
     kind: 'api',
   },
+  customerActivityApi: {
+    entry: 'functions/api/customer-activity.ts',
+    description: 'Purchases, interactions and the timeline of a customer',
+    kind: 'api',
+  },
   metaApi: {
     entry: 'functions/api/meta.ts',
     description: 'Health check, OpenAPI document and API docs',

@@ -42,6 +42,10 @@ export const functionPermissions: Record<
       ] satisfies TableAction[],
       { indexes: ALL_INDEXES },
     ),
+  // Reads the customer and its timeline; one transaction per purchase (profile, timeline entry,
+  // order-id guard, outbox) or interaction (condition check, entry, outbox); reads order-id guards.
+  customerActivityApi: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'TransactWriteItems', 'PutItem', 'ConditionCheckItem']),
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),

@@ -102,6 +102,7 @@ export const buildOpenApiDocument = (serverUrl: string) => {
     security: [{ bearerAuth: [] }],
     tags: [
       { name: 'Customers', description: 'People the business sells to and serves' },
+      { name: 'Customer activity', description: 'Purchases, interactions and the timeline of a customer' },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

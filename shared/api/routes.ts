@@ -1,3 +1,4 @@
+import { activityOperations } from './activity.ts';
 import { customerOperations } from './customers.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
@@ -6,7 +7,11 @@ import type { Operation } from './operation.ts';
  * The route table: every operation of the HTTP API. infra/ makes one API Gateway route per entry,
  * local/ serves the same routes, and shared/api/openapi.ts documents them.
  */
-export const operations: readonly Operation[] = [...metaOperations, ...customerOperations];
+export const operations: readonly Operation[] = [
+  ...metaOperations,
+  ...customerOperations,
+  ...activityOperations,
+];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */
 export const routeKey = (operation: Pick<Operation, 'method' | 'path'>): string =>

@@ -12,7 +12,12 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
 
 export const decodeCursor = (
   cursor: string | undefined,
-  expected: { attributes: readonly string[]; partition: { name: string; value: string } },
+  expected: {
+    attributes: readonly string[];
+    partition: { name: string; value: string };
+    /** For a begins_with query: a start key outside the prefix would be a DynamoDB ValidationException. */
+    sortKeyPrefix?: { name: string; value: string };
+  },
 ): Key | undefined => {
   if (cursor === undefined) return undefined;
   const invalid = () =>
@@ -32,5 +37,7 @@ export const decodeCursor = (
     names.every((name, i) => name === wanted[i]) &&
     entries.every(([, value]) => typeof value === 'string' && value.length > 0 && value.length <= 1024);
   if (!wellFormed || (key as Key)[expected.partition.name] !== expected.partition.value) throw invalid();
+  const prefix = expected.sortKeyPrefix;
+  if (prefix && !(key as Key)[prefix.name]?.startsWith(prefix.value)) throw invalid();
   return key as Key;
 };

@@ -7,7 +7,7 @@ import { Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outboxPut } from './outbox.ts';
-import { failedConditions } from './transaction-errors.ts';
+import { ExtraWriteConditionFailed, failedConditions } from './transaction-errors.ts';
 
 /**
  * Customer items: the profile, one uniqueness guard per e-mail address, one item per tag.
@@ -126,19 +126,23 @@ const versioned = (version: number) => ({
 
 /**
  * Commits one change of a customer as a single transaction: the profile's own write (first, so
- * its condition failure is reason 0), the e-mail guards and tag items that change, and the event.
+ * its condition failure is reason 0), the e-mail guards and tag items that change, the caller's
+ * extra writes (timeline entries, other guards), then the events' outbox items.
  */
 const commitCustomer = async (
-  before: Customer | undefined,
-  after: Customer | undefined,
-  profileWrite: Record<string, unknown>,
-  event: DomainEvent,
+  change: { before?: Customer; after?: Customer; profileWrite: Record<string, unknown> },
+  events: readonly DomainEvent[],
+  extraWrites: readonly Record<string, unknown>[] = [],
 ): Promise<void> => {
+  const { before, after, profileWrite } = change;
   const id = after?.id ?? before?.id ?? '';
   const { writes, addedEmails } = guardAndTagWrites(before, after, id);
+  const firstExtra = 1 + writes.length;
   try {
     await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [profileWrite, ...writes, outboxPut(event)] }),
+      new TransactWriteCommand({
+        TransactItems: [profileWrite, ...writes, ...extraWrites, ...events.map(outboxPut)],
+      }),
     );
   } catch (error) {
     const failed = failedConditions(error);
@@ -147,6 +151,8 @@ const commitCustomer = async (
       if (before) throw new VersionMismatch('The customer changed since it was read.');
       throw error; // a new id that already exists: not the caller's doing
     }
+    const extra = failed.find((index) => index >= firstExtra && index < firstExtra + extraWrites.length);
+    if (extra !== undefined) throw new ExtraWriteConditionFailed(extra - firstExtra);
     if (!after) throw error;
     throw await emailConflict(addedEmails, failed, 1, after);
   }
@@ -155,40 +161,80 @@ const commitCustomer = async (
 /** Writes a new customer, its e-mail guards and tags, and its created event, all or nothing. */
 export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
   commitCustomer(
-    undefined,
-    customer,
     {
-      Put: {
-        TableName: table(),
-        Item: profileItem(customer),
-        ConditionExpression: 'attribute_not_exists(pk)',
+      after: customer,
+      profileWrite: {
+        Put: {
+          TableName: table(),
+          Item: profileItem(customer),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       },
     },
-    event,
+    [event],
   );
 
 /**
- * Replaces a customer with its next state if it is still at `previous.version`; adds and removes
- * e-mail guards and tag items to match. Throws VersionMismatch when someone else wrote first.
+ * Replaces a customer with its next state if it is still at `previous.version`, adding and removing
+ * e-mail guards and tag items to match, with `extraWrites` in the same transaction. Throws
+ * VersionMismatch when someone else wrote first, ExtraWriteConditionFailed when an extra write's
+ * condition failed.
  */
-export const replaceCustomer = (previous: Customer, next: Customer, event: DomainEvent): Promise<void> =>
+export const replaceCustomer = (
+  previous: Customer,
+  next: Customer,
+  events: readonly DomainEvent[],
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
-    previous,
-    next,
-    { Put: { TableName: table(), Item: profileItem(next), ...versioned(previous.version) } },
-    event,
+    {
+      before: previous,
+      after: next,
+      profileWrite: { Put: { TableName: table(), Item: profileItem(next), ...versioned(previous.version) } },
+    },
+    events,
+    extraWrites,
   );
 
 /** Deletes a customer still at `customer.version`, with its guards and tags, and records the event. */
 export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
   commitCustomer(
-    customer,
-    undefined,
     {
-      Delete: { TableName: table(), Key: customerKeys.profile(customer.id), ...versioned(customer.version) },
+      before: customer,
+      profileWrite: {
+        Delete: {
+          TableName: table(),
+          Key: customerKeys.profile(customer.id),
+          ...versioned(customer.version),
+        },
+      },
     },
-    event,
+    [event],
   );
+
+/** Records something that happened to a customer without changing the profile (it must still exist). */
+export const appendToCustomer = async (
+  customerId: string,
+  writes: readonly Record<string, unknown>[],
+  events: readonly DomainEvent[],
+): Promise<boolean> => {
+  const exists = {
+    ConditionCheck: {
+      TableName: table(),
+      Key: customerKeys.profile(customerId),
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+  };
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({ TransactItems: [exists, ...writes, ...events.map(outboxPut)] }),
+    );
+    return true;
+  } catch (error) {
+    if (failedConditions(error)?.includes(0)) return false;
+    throw error;
+  }
+};
 
 export interface CustomerListQuery {
   lifecycleStage?: string;

@@ -19,3 +19,10 @@ export const failedConditions = (error: unknown): number[] | undefined => {
   if (failed.length > 0) return failed;
   throw new ConcurrentWrite('Another request changed this record at the same moment; try again.');
 };
+
+/** An extra write of a customer transaction (by its index among the extras) failed its condition. */
+export class ExtraWriteConditionFailed extends Error {
+  constructor(readonly extraIndex: number) {
+    super(`Condition of extra write ${extraIndex} failed`);
+  }
+}

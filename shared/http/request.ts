@@ -11,8 +11,9 @@ export class UnsupportedMediaType extends DomainError {
 
 type Location = FieldIssue['in'];
 
-const issuesOf = (error: z.ZodError, where: Location): FieldIssue[] =>
-  error.issues.flatMap((issue) => {
+/** One issue per field (the first zod reports): a client fixes a field at a time, not a check at a time. */
+const issuesOf = (error: z.ZodError, where: Location): FieldIssue[] => {
+  const all = error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
@@ -23,6 +24,8 @@ const issuesOf = (error: z.ZodError, where: Location): FieldIssue[] =>
     }
     return [{ in: where, field: path.join('.'), detail: issue.message }];
   });
+  return all.filter((issue, index) => all.findIndex((other) => other.field === issue.field) === index);
+};
 
 const parsePart = (schema: z.ZodType | undefined, value: unknown, where: Location, issues: FieldIssue[]) => {
   if (!schema) return undefined;

@@ -47,3 +47,15 @@ export const Limit = z
   .meta({ description: 'Page size, clamped to 1..100 (default 25)', example: '25' });
 
 export const DEFAULT_PAGE_SIZE = 25;
+
+/** Money as integer minor units (cents) and an ISO 4217 currency: no floating point anywhere. */
+export const MinorUnits = z
+  .int()
+  .min(0)
+  .max(1_000_000_000_000)
+  .meta({ format: 'int64', description: 'Amount in minor units of the currency (cents)', example: 4999 });
+export const Currency = z
+  .string()
+  .max(3)
+  .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as EUR')
+  .meta({ example: 'EUR' });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { NO_CONTROL_CHARS, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import { Currency, MinorUnits, NO_CONTROL_CHARS, singleLine, Timestamp, Ulid, UserId } from './common.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
 
@@ -8,6 +8,7 @@ export const LifecycleStage = z
   .enum(LIFECYCLE_STAGES)
   .meta({ id: 'LifecycleStage', description: 'Where the customer is in their relationship with us' });
 
+export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export const MAX_EMAILS = 10;
 export const MAX_PHONES = 10;
 export const MAX_TAGS = 20;
@@ -161,6 +162,26 @@ export const UpdateCustomerRequest = z
   .meta({ id: 'UpdateCustomerRequest', minProperties: 1 });
 export type UpdateCustomerRequest = z.infer<typeof UpdateCustomerRequest>;
 
+/** Aggregates kept on the customer, updated in the purchase's own transaction. */
+export const PurchaseSummary = z
+  .strictObject({
+    orderCount: z.int().min(0).max(2_147_483_647).meta({ format: 'int32' }),
+    firstPurchaseAt: Timestamp,
+    lastPurchaseAt: Timestamp,
+    byCurrency: z
+      .array(
+        z.strictObject({
+          currency: Currency,
+          orderCount: z.int().min(0).max(2_147_483_647).meta({ format: 'int32' }),
+          totalSpent: MinorUnits.max(Number.MAX_SAFE_INTEGER),
+          averageOrderValue: MinorUnits.max(Number.MAX_SAFE_INTEGER),
+        }),
+      )
+      .max(200),
+  })
+  .meta({ id: 'PurchaseSummary', description: 'Order count, first and last purchase, spend per currency' });
+export type PurchaseSummary = z.infer<typeof PurchaseSummary>;
+
 export const Customer = z
   .strictObject({
     id: Ulid.meta({ example: '01JDQ3Z7YB8V5X1G6N2K4M9P0R' }),
@@ -182,6 +203,7 @@ export const Customer = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     createdBy: UserId,
+    purchaseSummary: PurchaseSummary.optional(),
   })
   .meta({ id: 'Customer' });
 export type Customer = z.infer<typeof Customer>;

@@ -1,5 +1,7 @@
-import { buildEvent } from '#events/catalog';
+import { buildEvent, type DomainEvent } from '#events/catalog';
 import * as store from '#shared/data/customers';
+import { timelinePut } from '#shared/data/timeline';
+import { lifecycleChange } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import {
   applyPatch,
@@ -51,7 +53,8 @@ export const getCustomer = async (_actor: Actor, id: string): Promise<Customer> 
 /**
  * 1. Read the customer; check If-Match against its version and the caller's right to edit it.
  * 2. Apply the merge patch; nothing changed → return it as it is (no write, no event).
- * 3. Write the next version conditionally with its `customer.updated` event. If another writer got
+ * 3. Write the next version conditionally with its `customer.updated` event (and, for a new
+ *    lifecycle stage, a timeline entry and `customer.lifecycle_changed`). If another writer got
  *    there first: with If-Match that is a 412; without, start again from the fresh record.
  */
 export const updateCustomer = async (
@@ -69,13 +72,13 @@ export const updateCustomer = async (
     const now = nowIso();
     const { next, changed } = applyPatch(current, patch, now);
     if (changed.length === 0) return current;
-    const event = buildEvent(
-      'customer.updated',
-      { customer: next, changedFields: changed },
-      eventMeta(actor, now),
-    );
+    const change = lifecycleChange(current, next, 'manual', actor, { id: newId(), now });
+    const events: DomainEvent[] = [
+      buildEvent('customer.updated', { customer: next, changedFields: changed }, eventMeta(actor, now)),
+      ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
+    ];
     try {
-      await store.replaceCustomer(current, next, event);
+      await store.replaceCustomer(current, next, events, change ? [timelinePut(change)] : []);
       return next;
     } catch (error) {
       if (!isRetryable(error, ifMatch)) throw error;

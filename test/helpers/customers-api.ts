@@ -1,18 +1,18 @@
+import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
 
-/** Calls the customers Lambda handler directly, as API Gateway would, for a user with a role. */
+/** Calls the customers (and customer activity) Lambda handlers directly, as API Gateway would, for a user with a role. */
 export const asUser = (role: Role, userId = `dev-${role}`) => {
   const claims = { sub: userId, 'cognito:groups': `[${role}]` };
   const call = async (
     routeKey: string,
     options: Omit<Parameters<typeof apiEvent>[0], 'routeKey' | 'claims'> = {},
   ) => {
-    const result = (await handler(
-      apiEvent({ routeKey, claims, ...options }),
-      lambdaContext('customersApi'),
-    )) as {
+    // Routes under a customer (purchases, interactions, timeline) belong to the activity function.
+    const target = /\/customers\/\{id\}\/\w+/.test(routeKey) ? activityHandler : handler;
+    const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
       statusCode: number;
       headers?: Record<string, string>;
       body?: string;
@@ -31,5 +31,11 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
     remove: (id: string, headers?: Record<string, string>) =>
       call('DELETE /customers/{id}', { pathParameters: { id }, headers }),
     list: (query: Record<string, string> = {}) => call('GET /customers', { query }),
+    recordPurchase: (id: string, body: unknown) =>
+      call('POST /customers/{id}/purchases', { pathParameters: { id }, body }),
+    logInteraction: (id: string, body: unknown) =>
+      call('POST /customers/{id}/interactions', { pathParameters: { id }, body }),
+    timeline: (id: string, query: Record<string, string> = {}) =>
+      call('GET /customers/{id}/timeline', { pathParameters: { id }, query }),
   };
 };

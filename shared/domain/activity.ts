@@ -1,0 +1,140 @@
+import type {
+  Interaction,
+  LifecycleChange,
+  LogInteractionRequest,
+  Purchase,
+  RecordPurchaseRequest,
+} from '#shared/schemas/activity';
+import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
+import { type Actor, hasAnyRole } from './actor.ts';
+import { Forbidden, ValidationFailed } from './errors.ts';
+
+/** Rules for what happens with a customer: purchases, interactions and lifecycle changes. Pure. */
+
+const notInFuture = (at: string | undefined, now: string, field: string) => {
+  if (at !== undefined && at > now) {
+    throw new ValidationFailed([{ in: 'body', field, detail: 'Must not be in the future' }]);
+  }
+  return at ?? now;
+};
+
+/** Sales reps act on the customers they own; admins, managers and marketing on all. */
+export const assertMayRecordPurchase = (actor: Actor, customer: Customer): void => {
+  const owns = customer.ownerId === actor.userId && hasAnyRole(actor, ['sales']);
+  if (!owns && !hasAnyRole(actor, ['admin', 'manager', 'marketing'])) {
+    throw new Forbidden('You may not record purchases for this customer.');
+  }
+};
+
+/** Support logs interactions with anyone; sales reps with the customers they own. */
+export const assertMayLogInteraction = (actor: Actor, customer: Customer): void => {
+  const owns = customer.ownerId === actor.userId && hasAnyRole(actor, ['sales']);
+  if (!owns && !hasAnyRole(actor, ['admin', 'manager', 'marketing', 'support'])) {
+    throw new Forbidden('You may not log interactions for this customer.');
+  }
+};
+
+/** When items are given, they must add up: items − discount = amount. */
+export const newPurchase = (
+  input: RecordPurchaseRequest,
+  customerId: string,
+  actor: Actor,
+  ids: { id: string; now: string },
+): Purchase => {
+  const itemsTotal = input.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  if (input.items.length > 0 && itemsTotal - input.discount !== input.amount) {
+    throw new ValidationFailed([
+      {
+        in: 'body',
+        field: 'amount',
+        detail: `Items add up to ${itemsTotal} minus discount ${input.discount} = ${itemsTotal - input.discount}, not ${input.amount}`,
+      },
+    ]);
+  }
+  return {
+    kind: 'purchase',
+    id: ids.id,
+    customerId,
+    amount: input.amount,
+    currency: input.currency,
+    items: input.items,
+    discount: input.discount,
+    channel: input.channel,
+    occurredAt: notInFuture(input.purchasedAt, ids.now, 'purchasedAt'),
+    ...(input.externalOrderId ? { externalOrderId: input.externalOrderId } : {}),
+    recordedBy: actor.userId,
+    recordedAt: ids.now,
+  };
+};
+
+/** The customer's aggregates with one more purchase (purchases may arrive out of order). */
+export const addToSummary = (summary: PurchaseSummary | undefined, purchase: Purchase): PurchaseSummary => {
+  const byCurrency = [...(summary?.byCurrency ?? [])];
+  const index = byCurrency.findIndex((entry) => entry.currency === purchase.currency);
+  const previous = byCurrency[index] ?? {
+    currency: purchase.currency,
+    orderCount: 0,
+    totalSpent: 0,
+    averageOrderValue: 0,
+  };
+  const orderCount = previous.orderCount + 1;
+  const totalSpent = previous.totalSpent + purchase.amount;
+  const entry = {
+    currency: purchase.currency,
+    orderCount,
+    totalSpent,
+    averageOrderValue: Math.round(totalSpent / orderCount),
+  };
+  if (index === -1) byCurrency.push(entry);
+  else byCurrency[index] = entry;
+  const at = purchase.occurredAt;
+  return {
+    orderCount: (summary?.orderCount ?? 0) + 1,
+    firstPurchaseAt: summary && summary.firstPurchaseAt < at ? summary.firstPurchaseAt : at,
+    lastPurchaseAt: summary && summary.lastPurchaseAt > at ? summary.lastPurchaseAt : at,
+    byCurrency,
+  };
+};
+
+/** A first purchase makes a lead or prospect a customer; other stages are left to people and reports. */
+export const stageAfterPurchase = (customer: Customer): LifecycleStage =>
+  (customer.purchaseSummary?.orderCount ?? 0) === 0 && ['lead', 'prospect'].includes(customer.lifecycleStage)
+    ? 'customer'
+    : customer.lifecycleStage;
+
+export const lifecycleChange = (
+  before: Customer,
+  after: Customer,
+  reason: LifecycleChange['reason'],
+  actor: Actor,
+  ids: { id: string; now: string },
+): LifecycleChange | undefined =>
+  before.lifecycleStage === after.lifecycleStage
+    ? undefined
+    : {
+        kind: 'lifecycle-change',
+        id: ids.id,
+        customerId: after.id,
+        from: before.lifecycleStage,
+        to: after.lifecycleStage,
+        reason,
+        changedBy: actor.userId,
+        occurredAt: ids.now,
+      };
+
+export const newInteraction = (
+  input: LogInteractionRequest,
+  customerId: string,
+  actor: Actor,
+  ids: { id: string; now: string },
+): Interaction => ({
+  kind: 'interaction',
+  id: ids.id,
+  customerId,
+  type: input.type,
+  channel: input.channel,
+  direction: input.direction,
+  occurredAt: notInFuture(input.occurredAt, ids.now, 'occurredAt'),
+  summary: input.summary,
+  author: actor.userId,
+});

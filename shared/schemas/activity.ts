@@ -1,0 +1,123 @@
+import * as z from 'zod';
+import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import { LifecycleStage } from './customer.ts';
+
+/** What happened with a customer: purchases, interactions, lifecycle changes (the timeline's entries). */
+
+const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
+
+export const PurchaseItem = z
+  .strictObject({
+    sku: singleLine(100).optional(),
+    name: singleLine(200),
+    quantity: z.int().min(1).max(100_000).meta({ format: 'int32' }),
+    unitPrice: MinorUnits,
+  })
+  .meta({ id: 'PurchaseItem' });
+
+export const PURCHASE_CHANNELS = ['online', 'store', 'phone', 'marketplace', 'other'] as const;
+
+export const RecordPurchaseRequest = z
+  .strictObject({
+    amount: MinorUnits.meta({ description: 'Amount paid, after discount, in minor units' }),
+    currency: Currency,
+    items: z.array(PurchaseItem).max(100).default([]),
+    discount: MinorUnits.default(0),
+    channel: z.enum(PURCHASE_CHANNELS).default('online'),
+    purchasedAt: Timestamp.optional().meta({ description: 'When it was bought; defaults to now' }),
+    externalOrderId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces')
+      .optional()
+      .meta({ description: 'Your order id: recording the same one again returns the first purchase' }),
+  })
+  .meta({ id: 'RecordPurchaseRequest' });
+export type RecordPurchaseRequest = z.infer<typeof RecordPurchaseRequest>;
+
+export const Purchase = z
+  .strictObject({
+    kind: z.literal('purchase'),
+    id: Ulid,
+    customerId: Ulid,
+    amount: MinorUnits,
+    currency: Currency,
+    items: z.array(PurchaseItem).max(100),
+    discount: MinorUnits,
+    channel: z.enum(PURCHASE_CHANNELS),
+    occurredAt: Timestamp,
+    externalOrderId: z
+      .string()
+      .max(100)
+      .regex(/^[\x21-\x7e]+$/)
+      .optional(),
+    recordedBy: UserId,
+    recordedAt: Timestamp,
+  })
+  .meta({ id: 'Purchase' });
+export type Purchase = z.infer<typeof Purchase>;
+
+export const INTERACTION_KINDS = [
+  'call',
+  'email',
+  'meeting',
+  'note',
+  'website-visit',
+  'social-message',
+] as const;
+export const INTERACTION_CHANNELS = [
+  'phone',
+  'email',
+  'web',
+  'in-person',
+  'video',
+  'social',
+  'chat',
+  'other',
+] as const;
+
+export const LogInteractionRequest = z
+  .strictObject({
+    type: z.enum(INTERACTION_KINDS),
+    channel: z.enum(INTERACTION_CHANNELS),
+    direction: z.enum(['inbound', 'outbound', 'internal']),
+    occurredAt: Timestamp.optional().meta({ description: 'When it happened; defaults to now' }),
+    summary: z.string().trim().min(1).max(4000).regex(MULTILINE_TEXT, 'Must not contain control characters'),
+  })
+  .meta({ id: 'LogInteractionRequest' });
+export type LogInteractionRequest = z.infer<typeof LogInteractionRequest>;
+
+export const Interaction = z
+  .strictObject({
+    kind: z.literal('interaction'),
+    id: Ulid,
+    customerId: Ulid,
+    type: z.enum(INTERACTION_KINDS),
+    channel: z.enum(INTERACTION_CHANNELS),
+    direction: z.enum(['inbound', 'outbound', 'internal']),
+    occurredAt: Timestamp,
+    summary: z.string().max(4000).regex(MULTILINE_TEXT),
+    author: UserId,
+  })
+  .meta({ id: 'Interaction' });
+export type Interaction = z.infer<typeof Interaction>;
+
+export const LifecycleChange = z
+  .strictObject({
+    kind: z.literal('lifecycle-change'),
+    id: Ulid,
+    customerId: Ulid,
+    from: LifecycleStage,
+    to: LifecycleStage,
+    reason: z.enum(['manual', 'first-purchase']),
+    changedBy: UserId,
+    occurredAt: Timestamp,
+  })
+  .meta({ id: 'LifecycleChange', description: 'A change of lifecycle stage, with who and why' });
+export type LifecycleChange = z.infer<typeof LifecycleChange>;
+
+export const TimelineEntry = z
+  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange])
+  .meta({ id: 'TimelineEntry' });
+export type TimelineEntry = z.infer<typeof TimelineEntry>;

@@ -1,0 +1,131 @@
+import { buildEvent, type DomainEvent } from '#events/catalog';
+import * as customers from '#shared/data/customers';
+import { findPurchaseByOrderId, orderGuardPut } from '#shared/data/purchase-orders';
+import { readTimeline, timelinePut } from '#shared/data/timeline';
+import { ExtraWriteConditionFailed } from '#shared/data/transaction-errors';
+import {
+  addToSummary,
+  assertMayLogInteraction,
+  assertMayRecordPurchase,
+  lifecycleChange,
+  newInteraction,
+  newPurchase,
+  stageAfterPurchase,
+} from '#shared/domain/activity';
+import type { Actor } from '#shared/domain/actor';
+import { ConcurrentWrite, Conflict, NotFound, VersionMismatch } from '#shared/domain/errors';
+import { newId, nowIso } from '#shared/ids';
+import type {
+  Interaction,
+  LogInteractionRequest,
+  Purchase,
+  RecordPurchaseRequest,
+} from '#shared/schemas/activity';
+import { getCustomer } from './customers.ts';
+
+/** Purchases, interactions and the timeline of a customer. */
+
+const MAX_ATTEMPTS = 3;
+const meta = (actor: Actor, occurredAt: string) => ({
+  eventId: newId(),
+  occurredAt,
+  correlationId: actor.correlationId,
+});
+
+/** The purchase already recorded for this order id, if any; on another customer that is a conflict. */
+const alreadyRecorded = async (customerId: string, externalOrderId: string | undefined) => {
+  if (externalOrderId === undefined) return undefined;
+  const existing = await findPurchaseByOrderId(externalOrderId);
+  if (existing && existing.customerId !== customerId) {
+    throw new Conflict(
+      `Order ${externalOrderId} is already recorded for another customer.`,
+      existing.customerId,
+      [{ in: 'body', field: 'externalOrderId', detail: 'Already recorded for another customer' }],
+    );
+  }
+  return existing;
+};
+
+/**
+ * 1. An order id seen before → return that purchase (created: false).
+ * 2. Read the customer; check the caller may record purchases for them.
+ * 3. In one transaction: the purchase on the timeline, the order-id guard, the customer's updated
+ *    aggregates (and stage: a first purchase makes a lead a customer, recorded on the timeline),
+ *    `purchase.recorded` (and `customer.lifecycle_changed`). A lost race is retried on fresh data.
+ */
+export const recordPurchase = async (
+  actor: Actor,
+  customerId: string,
+  input: RecordPurchaseRequest,
+): Promise<{ purchase: Purchase; created: boolean }> => {
+  const seen = await alreadyRecorded(customerId, input.externalOrderId);
+  if (seen) return { purchase: seen, created: false };
+  const purchase = newPurchase(input, customerId, actor, { id: newId(), now: nowIso() });
+  for (let attempt = 1; ; attempt++) {
+    const current = await getCustomer(actor, customerId);
+    assertMayRecordPurchase(actor, current);
+    const now = nowIso();
+    const next = {
+      ...current,
+      purchaseSummary: addToSummary(current.purchaseSummary, purchase),
+      lifecycleStage: stageAfterPurchase(current),
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    const change = lifecycleChange(current, next, 'first-purchase', actor, { id: newId(), now });
+    const events: DomainEvent[] = [
+      buildEvent('purchase.recorded', { purchase, purchaseSummary: next.purchaseSummary }, meta(actor, now)),
+      ...(change ? [buildEvent('customer.lifecycle_changed', { change }, meta(actor, now))] : []),
+    ];
+    const guard = purchase.externalOrderId
+      ? [orderGuardPut({ ...purchase, externalOrderId: purchase.externalOrderId })]
+      : [];
+    try {
+      await customers.replaceCustomer(current, next, events, [
+        ...guard,
+        timelinePut(purchase),
+        ...(change ? [timelinePut(change)] : []),
+      ]);
+      return { purchase, created: true };
+    } catch (error) {
+      if (error instanceof ExtraWriteConditionFailed && guard.length > 0 && error.extraIndex === 0) {
+        const existing = await alreadyRecorded(customerId, input.externalOrderId);
+        if (existing) return { purchase: existing, created: false };
+      }
+      const retryable = error instanceof VersionMismatch || error instanceof ConcurrentWrite;
+      if (!retryable) throw error;
+      if (attempt >= MAX_ATTEMPTS) throw new Conflict('The customer is being changed by others; try again.');
+    }
+  }
+};
+
+/**
+ * 1. Read the customer; check the caller may log interactions for them.
+ * 2. Put the interaction on the timeline with `interaction.logged`, if the customer still exists.
+ */
+export const logInteraction = async (
+  actor: Actor,
+  customerId: string,
+  input: LogInteractionRequest,
+): Promise<Interaction> => {
+  const customer = await getCustomer(actor, customerId);
+  assertMayLogInteraction(actor, customer);
+  const now = nowIso();
+  const interaction = newInteraction(input, customerId, actor, { id: newId(), now });
+  const event = buildEvent('interaction.logged', { interaction }, meta(actor, now));
+  if (!(await customers.appendToCustomer(customerId, [timelinePut(interaction)], [event]))) {
+    throw new NotFound(`No customer ${customerId}.`);
+  }
+  return interaction;
+};
+
+/** A page of the timeline, newest first: one Query (plus a GetItem only when the first page is empty). */
+export const getTimeline = async (
+  actor: Actor,
+  customerId: string,
+  page: { limit: number; cursor?: string },
+) => {
+  const result = await readTimeline(customerId, page);
+  if (result.items.length === 0 && page.cursor === undefined) await getCustomer(actor, customerId);
+  return result;
+};

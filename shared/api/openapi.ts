@@ -5,7 +5,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
-import { isGatewayOnlyStatus, type Operation } from './operation.ts';
+import { gatewayMayWrite, type Operation, tooLargeResponse } from './operation.ts';
 import { operations } from './routes.ts';
 
 /**
@@ -26,7 +26,7 @@ const AllowOriginHeader = z
 /** Headers every response may carry: the rate limit (on responses from our functions) and CORS. */
 const withCommonHeaders = (status: string, response: ZodOpenApiResponseObject): ZodOpenApiResponseObject => {
   const common = {
-    'X-RateLimit-Limit': isGatewayOnlyStatus(status) ? RateLimitHeader.optional() : RateLimitHeader,
+    'X-RateLimit-Limit': gatewayMayWrite(status) ? RateLimitHeader.optional() : RateLimitHeader,
     'Access-Control-Allow-Origin': AllowOriginHeader.optional(),
   };
   const headers =
@@ -59,10 +59,9 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
       }
     : {}),
   responses: Object.fromEntries(
-    Object.entries(operation.responses).map(([status, response]) => [
-      status,
-      withCommonHeaders(status, response),
-    ]),
+    Object.entries({ ...operation.responses, ...(operation.request.body ? tooLargeResponse : {}) }).map(
+      ([status, response]) => [status, withCommonHeaders(status, response)],
+    ),
   ),
 });
 

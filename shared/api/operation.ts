@@ -85,8 +85,19 @@ export const errorResponses = (...statuses: ErrorStatus[]): Record<string, ZodOp
     }),
   );
 
-/** Responses API Gateway writes itself: they carry neither our rate-limit header nor a problem body. */
-export const isGatewayOnlyStatus = (status: string) => status === '401' || status === '429';
+/**
+ * Statuses API Gateway may write itself (authorizer, throttling, body too large, failed or timed-out
+ * function): those responses do not carry our rate-limit header.
+ */
+export const gatewayMayWrite = (status: string) => ['401', '413', '429', '500', '503'].includes(status);
+
+/** Bodies over API Gateway's 10 MB limit never reach the function. */
+export const tooLargeResponse = {
+  '413': {
+    description: 'Request body larger than API Gateway accepts (10 MB)',
+    content: { 'application/json': { schema: gatewayMessage('Request Entity Too Large') } },
+  },
+};
 
 const RetryAfterHeader = z
   .string()

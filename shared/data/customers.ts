@@ -3,7 +3,7 @@ import type { DomainEvent } from '#events/catalog';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { emailChanges, tagChanges } from '#shared/domain/customer';
-import { Conflict, VersionMismatch } from '#shared/domain/errors';
+import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outboxPut } from './outbox.ts';
@@ -60,9 +60,13 @@ const toCustomer = (item: Record<string, unknown>): Customer => {
 
 const table = () => config.tableName;
 
-export const getCustomer = async (id: string): Promise<Customer | undefined> => {
+/** `consistent` for read-modify-write: an eventually consistent read may return the previous version. */
+export const getCustomer = async (
+  id: string,
+  options: { consistent?: boolean } = {},
+): Promise<Customer | undefined> => {
   const { Item } = await documentClient.send(
-    new GetCommand({ TableName: table(), Key: customerKeys.profile(id) }),
+    new GetCommand({ TableName: table(), Key: customerKeys.profile(id), ConsistentRead: options.consistent }),
   );
   return Item ? toCustomer(Item) : undefined;
 };
@@ -105,9 +109,16 @@ const guardAndTagWrites = (before: Customer | undefined, after: Customer | undef
   };
 };
 
-/** Names the customer already holding an address whose guard made the transaction fail. */
+/**
+ * Names the customer already holding an address whose guard made the transaction fail. The added
+ * addresses' guard puts stand first among the writes, from `offset` on; a failure elsewhere (a
+ * removed address's guard held by someone else) is reported as a concurrent write.
+ */
 const emailConflict = async (addresses: string[], failed: number[], offset: number, target: Customer) => {
-  const address = addresses[(failed.find((i) => i >= offset) ?? offset) - offset] ?? addresses[0] ?? '';
+  const index = failed.find((i) => i >= offset && i < offset + addresses.length);
+  const address = index === undefined ? undefined : addresses[index - offset];
+  if (address === undefined)
+    return new ConcurrentWrite('Another request changed these e-mail addresses; try again.');
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: table(), Key: customerKeys.emailGuard(address), ConsistentRead: true }),
   );

@@ -12,7 +12,7 @@ import { Forbidden, ValidationFailed } from './errors.ts';
 /** Rules for what happens with a customer: purchases, interactions and lifecycle changes. Pure. */
 
 const notInFuture = (at: string | undefined, now: string, field: string) => {
-  if (at !== undefined && at > now) {
+  if (at !== undefined && Date.parse(at) > Date.parse(now)) {
     throw new ValidationFailed([{ in: 'body', field, detail: 'Must not be in the future' }]);
   }
   return at ?? now;

@@ -1,4 +1,4 @@
-import type { CreateCustomerRequest, Customer, UpdateCustomerRequest } from '#shared/schemas/customer';
+import { type CreateCustomerRequest, Customer, type UpdateCustomerRequest } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
 import { Forbidden, ValidationFailed } from './errors.ts';
 
@@ -32,7 +32,7 @@ export const assertMayDelete = (actor: Actor): void => {
 /** Consent timestamps come from the client when it recorded consent earlier, never from the future. */
 type EmailConsentInput = NonNullable<NonNullable<CreateCustomerRequest['consent']>['email']>;
 const consentFrom = (input: EmailConsentInput, now: string) => {
-  if (input.at !== undefined && input.at > now) {
+  if (input.at !== undefined && Date.parse(input.at) > Date.parse(now)) {
     throw new ValidationFailed([
       { in: 'body', field: 'consent.email.at', detail: 'Consent cannot be given in the future' },
     ]);
@@ -106,3 +106,22 @@ export const tagChanges = (before: Customer | undefined, after: Customer | undef
 
 export const hasMarketingConsent = (customer: Pick<Customer, 'consent' | 'emails'>): boolean =>
   customer.consent.email.status === 'granted' && customer.emails.length > 0;
+
+/**
+ * The state about to be written must itself be a valid customer: a merge patch can pass its own
+ * limits and still break the record's (51 custom attributes after the merge). Checked before the
+ * write, so a bad change is a 400 and never a stored record that later reads cannot serve.
+ */
+export const assertValidCustomer = (customer: Customer): Customer => {
+  const result = Customer.safeParse(customer);
+  if (!result.success) {
+    throw new ValidationFailed(
+      result.error.issues.map((issue) => ({
+        in: 'body',
+        field: issue.path.join('.'),
+        detail: issue.message,
+      })),
+    );
+  }
+  return customer;
+};

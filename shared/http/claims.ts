@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { type Actor, isRole, type Role } from '#shared/domain/actor';
+import { UserId } from '#shared/schemas/common';
 
 /**
  * The caller, from the claims the API Gateway JWT authorizer already verified. API Gateway
@@ -18,7 +19,8 @@ export const parseGroups = (claim: unknown): Role[] => {
 export const actorFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor | undefined => {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub === '') return undefined;
+  // A sub we could not store as an owner id (only a non-Cognito issuer could send one) is no identity.
+  if (typeof sub !== 'string' || !UserId.safeParse(sub).success) return undefined;
   return {
     userId: sub,
     roles: parseGroups(claims?.['cognito:groups']),

@@ -62,11 +62,23 @@ export const PROBLEM_KINDS = {
     slug: 'idempotency-key-reused',
     title: 'Idempotency-Key reused with another request',
   },
-  'precondition-required': { status: 428, slug: 'precondition-required', title: 'Precondition required' },
   internal: { status: 500, slug: 'internal', title: 'Internal error' },
   unavailable: { status: 503, slug: 'unavailable', title: 'Temporarily unavailable' },
 } as const satisfies Record<string, ProblemKind>;
 export type ProblemKindName = keyof typeof PROBLEM_KINDS;
+
+const MAX_ISSUES = 100;
+
+/** Field names come from the client (unknown keys): keep them within the documented Problem schema. */
+const printable = (text: string, max: number) =>
+  text.replace(/[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '?').slice(0, max);
+
+const sanitized = (issues: FieldIssue[]): FieldIssue[] =>
+  issues.slice(0, MAX_ISSUES).map((issue) => ({
+    in: issue.in,
+    field: printable(issue.field, 300),
+    detail: printable(issue.detail, 500),
+  }));
 
 export const problem = (
   kind: ProblemKindName,
@@ -76,7 +88,7 @@ export const problem = (
   const { status, slug, title } = PROBLEM_KINDS[kind];
   const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail };
   if (extra.instance) body.instance = extra.instance;
-  if (extra.errors?.length) body.errors = extra.errors;
+  if (extra.errors?.length) body.errors = sanitized(extra.errors);
   if (extra.existingId) body.existingId = extra.existingId;
   return body;
 };

@@ -4,6 +4,8 @@ import { LifecycleStage } from './customer.ts';
 
 /** What happened with a customer: purchases, interactions, lifecycle changes (the timeline's entries). */
 
+/** Multi-line text: tabs and line breaks allowed, other control characters not. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
 
 export const PurchaseItem = z

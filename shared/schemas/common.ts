@@ -6,13 +6,24 @@ import * as z from 'zod';
  * OpenAPI document states the same limits the code enforces.
  */
 
-/** Rejects C0/C1 control characters; spelled as ranges (not \p{Cc}) so every JSON Schema engine can run it. */
+/**
+ * Rejects C0/C1 control characters, zero-width characters and bidi overrides (which can disguise
+ * a name in a list or an e-mail subject); spelled as ranges (not \p{Cc}) so every JSON Schema engine can run it. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const NO_CONTROL_CHARS = /^[^\x00-\x1f\x7f-\x9f]*$/;
+export const NO_CONTROL_CHARS = /^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]*$/;
 
-/** A single-line text field, trimmed, 1..max characters, no control characters. */
+/** Lone UTF-16 surrogates cannot be stored or e-mailed faithfully; no JSON Schema pattern can say so. */
+export const isWellFormedText = (value: string) => value.isWellFormed();
+
+/** A single-line text field, trimmed, 1..max characters, well-formed, no invisible or control characters. */
 export const singleLine = (max: number) =>
-  z.string().trim().min(1).max(max).regex(NO_CONTROL_CHARS, 'Must not contain control characters');
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(NO_CONTROL_CHARS, 'Must not contain control, zero-width or bidi-override characters')
+    .refine(isWellFormedText, 'Must be well-formed Unicode');
 
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -41,7 +52,7 @@ export const Cursor = z
 /** `limit` is clamped to 1..100 rather than rejected, as the API conventions promise. */
 export const Limit = z
   .string()
-  .max(6)
+  .max(12)
   .regex(/^\d+$/, 'Must be a whole number')
   .transform((value) => Math.min(100, Math.max(1, Number(value))))
   .meta({ description: 'Page size, clamped to 1..100 (default 25)', example: '25' });

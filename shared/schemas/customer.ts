@@ -1,5 +1,14 @@
 import * as z from 'zod';
-import { Currency, MinorUnits, NO_CONTROL_CHARS, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import {
+  Currency,
+  isWellFormedText,
+  MinorUnits,
+  NO_CONTROL_CHARS,
+  singleLine,
+  Timestamp,
+  Ulid,
+  UserId,
+} from './common.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
 
@@ -51,14 +60,27 @@ export const Tag = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Tags use letters, digits, space, _ . -')
   .meta({ example: 'vip' });
 
+/** Names of Object.prototype members are refused: they break plain-object handling downstream. */
 const CustomAttributeName = z
   .string()
   .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Attribute names start with a letter and use letters, digits, _');
+  .regex(
+    /^(?!(constructor|toString|toLocaleString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable)$)[A-Za-z][A-Za-z0-9_]*$/,
+    'Attribute names start with a letter, use letters, digits and _, and are not reserved words',
+  );
 
+/** DynamoDB stores numbers down to 1e-130 in magnitude; smaller ones are refused rather than failing the write. */
 const CustomAttributeValue = z.union([
-  z.string().max(1000).regex(NO_CONTROL_CHARS, 'Must not contain control characters'),
-  z.number().min(-1e15).max(1e15),
+  z
+    .string()
+    .max(1000)
+    .regex(NO_CONTROL_CHARS, 'Must not contain control characters')
+    .refine(isWellFormedText, 'Must be well-formed Unicode'),
+  z
+    .number()
+    .min(-1e15)
+    .max(1e15)
+    .refine((n) => n === 0 || Math.abs(n) >= 1e-100, 'Must be 0 or at least 1e-100 in magnitude'),
   z.boolean(),
 ]);
 

@@ -13,7 +13,8 @@ import {
   stageAfterPurchase,
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
-import { ConcurrentWrite, Conflict, NotFound, VersionMismatch } from '#shared/domain/errors';
+import { assertValidCustomer } from '#shared/domain/customer';
+import { Conflict, NotFound } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type {
   Interaction,
@@ -21,11 +22,11 @@ import type {
   Purchase,
   RecordPurchaseRequest,
 } from '#shared/schemas/activity';
-import { getCustomer } from './customers.ts';
+import { getCustomer, readForChange } from './customers.ts';
+import { retryLostRaces } from './retry-races.ts';
 
 /** Purchases, interactions and the timeline of a customer. */
 
-const MAX_ATTEMPTS = 3;
 const meta = (actor: Actor, occurredAt: string) => ({
   eventId: newId(),
   occurredAt,
@@ -61,42 +62,45 @@ export const recordPurchase = async (
   const seen = await alreadyRecorded(customerId, input.externalOrderId);
   if (seen) return { purchase: seen, created: false };
   const purchase = newPurchase(input, customerId, actor, { id: newId(), now: nowIso() });
-  for (let attempt = 1; ; attempt++) {
-    const current = await getCustomer(actor, customerId);
-    assertMayRecordPurchase(actor, current);
-    const now = nowIso();
-    const next = {
-      ...current,
-      purchaseSummary: addToSummary(current.purchaseSummary, purchase),
-      lifecycleStage: stageAfterPurchase(current),
-      version: current.version + 1,
-      updatedAt: now,
-    };
-    const change = lifecycleChange(current, next, 'first-purchase', actor, { id: newId(), now });
-    const events: DomainEvent[] = [
-      buildEvent('purchase.recorded', { purchase, purchaseSummary: next.purchaseSummary }, meta(actor, now)),
-      ...(change ? [buildEvent('customer.lifecycle_changed', { change }, meta(actor, now))] : []),
-    ];
-    const guard = purchase.externalOrderId
-      ? [orderGuardPut({ ...purchase, externalOrderId: purchase.externalOrderId })]
-      : [];
-    try {
-      await customers.replaceCustomer(current, next, events, [
-        ...guard,
-        timelinePut(purchase),
-        ...(change ? [timelinePut(change)] : []),
-      ]);
-      return { purchase, created: true };
-    } catch (error) {
-      if (error instanceof ExtraWriteConditionFailed && guard.length > 0 && error.extraIndex === 0) {
-        const existing = await alreadyRecorded(customerId, input.externalOrderId);
-        if (existing) return { purchase: existing, created: false };
+  const guard = purchase.externalOrderId
+    ? [orderGuardPut({ ...purchase, externalOrderId: purchase.externalOrderId })]
+    : [];
+  return retryLostRaces(
+    async () => {
+      const current = await readForChange(customerId);
+      assertMayRecordPurchase(actor, current);
+      const now = nowIso();
+      const purchaseSummary = addToSummary(current.purchaseSummary, purchase);
+      const next = assertValidCustomer({
+        ...current,
+        purchaseSummary,
+        lifecycleStage: stageAfterPurchase(current),
+        version: current.version + 1,
+        updatedAt: now,
+      });
+      const change = lifecycleChange(current, next, 'first-purchase', actor, { id: newId(), now });
+      const events: DomainEvent[] = [
+        buildEvent('purchase.recorded', { purchase, purchaseSummary }, meta(actor, now)),
+        ...(change ? [buildEvent('customer.lifecycle_changed', { change }, meta(actor, now))] : []),
+      ];
+      try {
+        await customers.replaceCustomer(current, next, events, [
+          ...guard,
+          timelinePut(purchase),
+          ...(change ? [timelinePut(change)] : []),
+        ]);
+        return { purchase, created: true };
+      } catch (error) {
+        // The order-id guard (extra write 0) was taken meanwhile: the same order, recorded by a twin request.
+        if (error instanceof ExtraWriteConditionFailed && guard.length > 0 && error.extraIndex === 0) {
+          const existing = await alreadyRecorded(customerId, input.externalOrderId);
+          if (existing) return { purchase: existing, created: false };
+        }
+        throw error;
       }
-      const retryable = error instanceof VersionMismatch || error instanceof ConcurrentWrite;
-      if (!retryable) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new Conflict('The customer is being changed by others; try again.');
-    }
-  }
+    },
+    { versionPinned: false },
+  );
 };
 
 /**

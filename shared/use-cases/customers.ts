@@ -8,20 +8,25 @@ import {
   assertMayCreate,
   assertMayDelete,
   assertMayEdit,
+  assertValidCustomer,
   newCustomer,
 } from '#shared/domain/customer';
-import { ConcurrentWrite, Conflict, NotFound, VersionMismatch } from '#shared/domain/errors';
+import { NotFound, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type { CreateCustomerRequest, Customer, UpdateCustomerRequest } from '#shared/schemas/customer';
+import { retryLostRaces } from './retry-races.ts';
 
 /** Customer use cases: the rules of shared/domain/customer.ts applied to the data of shared/data/customers.ts. */
 
-/** A lost race is retried unless the caller pinned the version with If-Match. */
-const isRetryable = (error: unknown, ifMatch: number | '*' | undefined) =>
-  error instanceof ConcurrentWrite || (error instanceof VersionMismatch && typeof ifMatch !== 'number');
-
-/** Without If-Match, a write that lost a race is re-applied to the fresh record this many times. */
-const MAX_ATTEMPTS = 3;
+/** The record a change starts from: read strongly consistent (it must be the latest version), checked against If-Match. */
+export const readForChange = async (id: string, ifMatch?: number | '*'): Promise<Customer> => {
+  const current = await store.getCustomer(id, { consistent: true });
+  if (!current) throw new NotFound(`No customer ${id}.`);
+  if (typeof ifMatch === 'number' && ifMatch !== current.version) {
+    throw new VersionMismatch(`The customer is at version ${current.version}, not ${ifMatch}.`);
+  }
+  return current;
+};
 
 const eventMeta = (actor: Actor, occurredAt: string) => ({
   eventId: newId(),
@@ -38,7 +43,7 @@ const eventMeta = (actor: Actor, occurredAt: string) => ({
 export const createCustomer = async (actor: Actor, input: CreateCustomerRequest): Promise<Customer> => {
   assertMayCreate(actor, input.ownerId);
   const now = nowIso();
-  const customer = newCustomer(input, actor, { id: newId(), now });
+  const customer = assertValidCustomer(newCustomer(input, actor, { id: newId(), now }));
   await store.insertCustomer(customer, buildEvent('customer.created', { customer }, eventMeta(actor, now)));
   return customer;
 };
@@ -57,35 +62,30 @@ export const getCustomer = async (_actor: Actor, id: string): Promise<Customer> 
  *    lifecycle stage, a timeline entry and `customer.lifecycle_changed`). If another writer got
  *    there first: with If-Match that is a 412; without, start again from the fresh record.
  */
-export const updateCustomer = async (
+export const updateCustomer = (
   actor: Actor,
   id: string,
   patch: UpdateCustomerRequest,
   ifMatch?: number | '*',
-): Promise<Customer> => {
-  for (let attempt = 1; ; attempt++) {
-    const current = await getCustomer(actor, id);
-    if (typeof ifMatch === 'number' && ifMatch !== current.version) {
-      throw new VersionMismatch(`The customer is at version ${current.version}, not ${ifMatch}.`);
-    }
-    assertMayEdit(actor, current, patch);
-    const now = nowIso();
-    const { next, changed } = applyPatch(current, patch, now);
-    if (changed.length === 0) return current;
-    const change = lifecycleChange(current, next, 'manual', actor, { id: newId(), now });
-    const events: DomainEvent[] = [
-      buildEvent('customer.updated', { customer: next, changedFields: changed }, eventMeta(actor, now)),
-      ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
-    ];
-    try {
+): Promise<Customer> =>
+  retryLostRaces(
+    async () => {
+      const current = await readForChange(id, ifMatch);
+      assertMayEdit(actor, current, patch);
+      const now = nowIso();
+      const { next, changed } = applyPatch(current, patch, now);
+      if (changed.length === 0) return current;
+      assertValidCustomer(next);
+      const change = lifecycleChange(current, next, 'manual', actor, { id: newId(), now });
+      const events: DomainEvent[] = [
+        buildEvent('customer.updated', { customer: next, changedFields: changed }, eventMeta(actor, now)),
+        ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
+      ];
       await store.replaceCustomer(current, next, events, change ? [timelinePut(change)] : []);
       return next;
-    } catch (error) {
-      if (!isRetryable(error, ifMatch)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new Conflict('The customer is being changed by others; try again.');
-    }
-  }
-};
+    },
+    { versionPinned: typeof ifMatch === 'number' },
+  );
 
 /**
  * 1. Check the caller may delete; read the customer and check If-Match.
@@ -93,24 +93,18 @@ export const updateCustomer = async (
  */
 export const deleteCustomer = async (actor: Actor, id: string, ifMatch?: number | '*'): Promise<void> => {
   assertMayDelete(actor);
-  for (let attempt = 1; ; attempt++) {
-    const current = await getCustomer(actor, id);
-    if (typeof ifMatch === 'number' && ifMatch !== current.version) {
-      throw new VersionMismatch(`The customer is at version ${current.version}, not ${ifMatch}.`);
-    }
-    const event = buildEvent(
-      'customer.deleted',
-      { customerId: id, deletedBy: actor.userId },
-      eventMeta(actor, nowIso()),
-    );
-    try {
+  await retryLostRaces(
+    async () => {
+      const current = await readForChange(id, ifMatch);
+      const event = buildEvent(
+        'customer.deleted',
+        { customerId: id, deletedBy: actor.userId },
+        eventMeta(actor, nowIso()),
+      );
       await store.removeCustomer(current, event);
-      return;
-    } catch (error) {
-      if (!isRetryable(error, ifMatch)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new Conflict('The customer is being changed by others; try again.');
-    }
-  }
+    },
+    { versionPinned: typeof ifMatch === 'number' },
+  );
 };
 
 export const listCustomers = async (_actor: Actor, query: store.CustomerListQuery) =>

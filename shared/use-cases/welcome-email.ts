@@ -1,4 +1,5 @@
 import { config } from '#shared/config';
+import { getCustomer } from '#shared/data/customers';
 import { claimDelivery, settleDelivery } from '#shared/data/email-deliveries';
 import { hasMarketingConsent } from '#shared/domain/customer';
 import { welcomeEmailContent } from '#shared/domain/welcome-email';
@@ -9,14 +10,18 @@ import type { Customer } from '#shared/schemas/customer';
 export type WelcomeOutcome = 'sent' | 'already-sent' | 'no-consent';
 
 /**
- * 1. Skip customers without e-mail consent (the rule filters them; the check stays for safety).
+ * 1. Skip customers without e-mail consent: first on the event's snapshot, then on the stored
+ *    customer, since a retry or a DLQ redrive may come days later, after consent was withdrawn
+ *    or the customer deleted.
  * 2. Claim the ledger item for this customer's welcome e-mail; someone holds it → done.
  * 3. Send through SES and record the message id. If SES fails, mark the claim failed and rethrow,
  *    so the event's retry may claim and send again.
  */
-export const sendWelcomeEmail = async (customer: Customer, eventId: string): Promise<WelcomeOutcome> => {
-  const to = customer.emails[0]?.address;
-  if (!hasMarketingConsent(customer) || !to) return 'no-consent';
+export const sendWelcomeEmail = async (snapshot: Customer, eventId: string): Promise<WelcomeOutcome> => {
+  if (!hasMarketingConsent(snapshot)) return 'no-consent';
+  const customer = await getCustomer(snapshot.id, { consistent: true });
+  const to = customer?.emails[0]?.address;
+  if (!customer || !hasMarketingConsent(customer) || !to) return 'no-consent';
   if (!(await claimDelivery(customer.id, 'welcome', eventId, nowIso()))) return 'already-sent';
   const content = welcomeEmailContent(customer, { postalAddress: config.senderPostalAddress });
   try {

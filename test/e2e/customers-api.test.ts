@@ -222,6 +222,55 @@ describe('customers API end to end', () => {
     expect(second.body.items.map((c: { name: string }) => c.name)).toEqual(['Page 2', 'Page 1']);
   });
 
+  it('records purchases and interactions and shows them on the timeline', async () => {
+    const customer = (
+      await call('POST', '/customers', { role: 'sales', sub: 'rep-t', body: { name: 'Tim Line' } })
+    ).body;
+    const path = (suffix: string) => `/customers/${customer.id}/${suffix}`;
+    const order = {
+      amount: 4500,
+      currency: 'EUR',
+      items: [{ name: 'Lamp', quantity: 1, unitPrice: 5000 }],
+      discount: 500,
+      externalOrderId: `E2E-${Date.now()}`,
+    };
+    const bought = await call('POST', '/customers/{id}/purchases', {
+      path: path('purchases'),
+      role: 'sales',
+      sub: 'rep-t',
+      body: order,
+    });
+    expect(bought.status).toBe(201);
+    const again = await call('POST', '/customers/{id}/purchases', {
+      path: path('purchases'),
+      role: 'sales',
+      sub: 'rep-t',
+      body: order,
+    });
+    expect(again).toMatchObject({ status: 200, body: { id: bought.body.id } });
+    const noted = await call('POST', '/customers/{id}/interactions', {
+      path: path('interactions'),
+      role: 'support',
+      body: { type: 'note', channel: 'other', direction: 'internal', summary: 'Prefers e-mail.' },
+    });
+    expect(noted.status).toBe(201);
+    const timeline = await call('GET', '/customers/{id}/timeline', {
+      path: path('timeline'),
+      role: 'marketing',
+    });
+    expect(timeline.body.items.map((e: { kind: string }) => e.kind).sort()).toEqual([
+      'interaction',
+      'lifecycle-change',
+      'purchase',
+    ]);
+    const profile = await call('GET', '/customers/{id}', {
+      path: `/customers/${customer.id}`,
+      role: 'sales',
+    });
+    expect(profile.body).toMatchObject({ lifecycleStage: 'customer', purchaseSummary: { orderCount: 1 } });
+    await runtime.waitForIdle();
+  });
+
   it('has a contract checker that does flag what the document does not promise', async () => {
     const json = { 'content-type': 'application/json', 'x-ratelimit-limit': '100' };
     const extraField = new Response(JSON.stringify({ status: 'ok', debug: true }), {

@@ -153,3 +153,58 @@ describe('customers on DynamoDB Local', () => {
     expect(newList.body.items.map((c: { id: string }) => c.id)).toContain(customer.body.id);
   });
 });
+
+describe('input that once got past the edge (review findings)', () => {
+  it('refuses a patch whose merged result breaks the record’s own limits, and keeps the customer readable', async () => {
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`a${i}`, i]));
+    const customer = await admin.create({ name: 'Full', customAttributes: fifty });
+    const more = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`b${i}`, i]));
+    const patched = await admin.update(customer.body.id, { customAttributes: more });
+    expect(patched.status).toBe(400);
+    expect(patched.body.errors[0].field).toBe('customAttributes');
+    const read = await admin.get(customer.body.id);
+    expect(read).toMatchObject({ status: 200, body: { version: 1 } });
+    expect((await admin.list({ limit: '100' })).status).toBe(200);
+  });
+
+  it('refuses values DynamoDB or plain objects cannot hold, with 400 not 500', async () => {
+    expect((await admin.create({ name: 'X', customAttributes: { constructor: 'x' } })).status).toBe(400);
+    expect((await admin.create({ name: 'X', customAttributes: { toString: 'x', valueOf: 1 } })).status).toBe(
+      400,
+    );
+    expect((await admin.create({ name: 'X', customAttributes: { tiny: 1e-200 } })).status).toBe(400);
+    expect((await admin.create({ name: 'X', customAttributes: { zero: 0, small: 1e-50 } })).status).toBe(201);
+  });
+
+  it('refuses invisible and malformed text in names', async () => {
+    for (const name of ['evil\u202Etxt.exe', 'zero\u200Bwidth', 'lone\uD800surrogate']) {
+      const result = await admin.create({ name });
+      expect(result.status).toBe(400);
+      expect(result.body.errors[0].field).toBe('name');
+    }
+    expect((await admin.create({ name: 'Zoë 😀 Ñandú' })).status).toBe(201);
+  });
+
+  it('keeps problem bodies within the documented Problem schema, however many bad keys arrive', async () => {
+    const { Problem } = await import('#shared/http/problem');
+    const keys = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, 1]));
+    const many = await admin.create({ name: 'X', ...keys, ['x'.repeat(5000)]: 1, 'a\u0000b': 1 });
+    expect(many.status).toBe(400);
+    expect(many.body.errors).toHaveLength(100);
+    expect(Problem.safeParse(many.body).success).toBe(true);
+  });
+
+  it('accepts consent given this very second, written without fractional seconds', async () => {
+    const at = `${new Date().toISOString().slice(0, 19)}Z`;
+    const result = await admin.create({
+      name: 'Now',
+      consent: { email: { status: 'granted', source: 'form', at } },
+    });
+    expect(result.status).toBe(201);
+  });
+
+  it('clamps any whole-number limit', async () => {
+    expect((await admin.list({ limit: '1000000' })).status).toBe(200);
+    expect((await admin.list({ limit: '0' })).status).toBe(200);
+  });
+});

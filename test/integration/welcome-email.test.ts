@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent } from '#events/catalog';
 import { handler } from '#functions/consumers/welcome-email';
 import { ensureTable } from '#local/table';
+import { insertCustomer } from '#shared/data/customers';
 import type { Customer } from '#shared/schemas/customer';
 import { lambdaContext } from '../helpers/api-event.ts';
 import { mailbox } from '../support/mailbox.ts';
@@ -46,10 +47,17 @@ const newCustomer = (address: string, id: string): Customer => ({
   createdBy: 'dev-admin',
 });
 
+/** The consumer re-reads the customer at send time, so the customer must exist in the table. */
+const stored = async (customer: Customer) => {
+  const event = customerCreated(customer);
+  await insertCustomer(customer, { detailType: 'customer.created', detail: event.detail as never });
+  return event;
+};
+
 describe('welcome e-mail consumer', () => {
   it('sends one e-mail when the same event arrives three times at once', async () => {
     const address = `grace-${Date.now()}@example.com`;
-    const event = customerCreated(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0A'));
+    const event = await stored(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0A'));
     const outcomes = await Promise.all([1, 2, 3].map(() => handler(event, lambdaContext('welcomeEmail'))));
     expect(outcomes.map((o) => (o as { outcome: string }).outcome).sort()).toEqual([
       'already-sent',
@@ -64,7 +72,7 @@ describe('welcome e-mail consumer', () => {
 
   it('still sends one e-mail when the event is redelivered later', async () => {
     const address = `late-${Date.now()}@example.com`;
-    const event = customerCreated(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0B'));
+    const event = await stored(newCustomer(address, '01JDQ3Z7YB8V5X1G6N2K4M9P0B'));
     await handler(event, lambdaContext('welcomeEmail'));
     await handler(event, lambdaContext('welcomeEmail'));
     expect(await mailbox().messagesFor(address)).toHaveLength(1);

@@ -35,6 +35,12 @@ describe('customers handler', () => {
     expect(jsonBody(result)).toEqual({ message: 'Unauthorized' });
   });
 
+  it('answers 401 to a token whose subject could not be stored as a user id', async () => {
+    const result = await create({ name: 'A' }, {}, { sub: 'évil user/../x', 'cognito:groups': '[admin]' });
+    expect(result).toMatchObject({ statusCode: 401 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
   it('answers 403 to a user with no CRM role, and reads roles from the flattened groups claim', async () => {
     const noRole = await create({ name: 'A' }, {}, { sub: 'u1', 'cognito:groups': '[guests]' });
     expect(noRole).toMatchObject({

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/schemas/customer';
@@ -27,6 +27,7 @@ const customer: Customer = {
 beforeEach(() => {
   ddb.reset();
   ses.reset();
+  ddb.on(GetCommand).resolves({ Item: { pk: 'CUSTOMER#x', sk: 'PROFILE', type: 'customer', ...customer } });
 });
 
 const rawMessage = () =>
@@ -67,6 +68,19 @@ describe('sendWelcomeEmail', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
       ':status': 'failed',
     });
+  });
+
+  it('checks consent again at send time: withdrawn or deleted since the event → nothing sent', async () => {
+    const withdrawn = {
+      ...customer,
+      consent: { email: { status: 'denied' as const, source: 'unsubscribe' } },
+    };
+    ddb.on(GetCommand).resolves({ Item: withdrawn });
+    expect(await sendWelcomeEmail(customer, 'E1')).toBe('no-consent');
+    ddb.on(GetCommand).resolves({});
+    expect(await sendWelcomeEmail(customer, 'E1')).toBe('no-consent');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 
   it('sends nothing without consent', async () => {

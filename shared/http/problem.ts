@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DomainError, FieldIssue } from '#shared/domain/errors';
-import { NO_CONTROL_CHARS, ULID_PATTERN } from '#shared/schemas/common';
+import { CONTROL_CHAR, NO_CONTROL_CHARS, ULID_PATTERN } from '#shared/schemas/common';
 
 /** RFC 9457 problem details: the one error body of the API. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -70,8 +70,7 @@ export type ProblemKindName = keyof typeof PROBLEM_KINDS;
 const MAX_ISSUES = 100;
 
 /** Field names come from the client (unknown keys): keep them within the documented Problem schema. */
-const printable = (text: string, max: number) =>
-  text.replace(/[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '?').slice(0, max);
+const printable = (text: string, max: number) => text.replace(CONTROL_CHAR, '?').slice(0, max);
 
 const sanitized = (issues: FieldIssue[]): FieldIssue[] =>
   issues.slice(0, MAX_ISSUES).map((issue) => ({

@@ -7,10 +7,14 @@ import * as z from 'zod';
  */
 
 /**
- * Rejects C0/C1 control characters, zero-width characters and bidi overrides (which can disguise
- * a name in a list or an e-mail subject); spelled as ranges (not \p{Cc}) so every JSON Schema engine can run it. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const NO_CONTROL_CHARS = /^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]*$/;
+ * C0/C1 control characters, zero-width characters and bidi overrides (which can disguise a name
+ * in a list or an e-mail subject). Spelled as ranges, not \p{Cc}, so every JSON Schema engine
+ * can run the pattern.
+ */
+const INVISIBLE_OR_CONTROL = '\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+export const NO_CONTROL_CHARS = new RegExp(`^[^${INVISIBLE_OR_CONTROL}]*$`);
+/** Finds each such character, to replace it where text must be echoed back. */
+export const CONTROL_CHAR = new RegExp(`[${INVISIBLE_OR_CONTROL}]`, 'g');
 
 /** Lone UTF-16 surrogates cannot be stored or e-mailed faithfully; no JSON Schema pattern can say so. */
 export const isWellFormedText = (value: string) => value.isWellFormed();

@@ -4,6 +4,7 @@ import { created, etag, noContent, ok, parseIfMatch } from '#shared/http/reply';
 import { httpApi, route } from '#shared/middleware/http-api';
 import { DEFAULT_PAGE_SIZE } from '#shared/schemas/common';
 import * as customers from '#shared/use-cases/customers';
+import * as privacy from '#shared/use-cases/privacy';
 
 /** Customers API: one Lambda for the customers resource group (routes in shared/api/customers.ts). */
 export const handler = httpApi(
@@ -25,6 +26,7 @@ export const handler = httpApi(
     await customers.deleteCustomer(actor, path.id, parseIfMatch(headers['If-Match']));
     return noContent();
   }),
+  route(api.exportCustomer, async ({ actor, path }) => ok(await privacy.exportCustomer(actor, path.id))),
   route(api.listCustomers, async ({ actor, query }) =>
     ok(await customers.listCustomers(actor, { ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE })),
   ),

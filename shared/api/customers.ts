@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { Cursor, Limit, Ulid, UserId } from '#shared/schemas/common';
+import { EmailDelivery, TimelineEntry } from '#shared/schemas/activity';
+import { Cursor, Limit, Timestamp, Ulid, UserId } from '#shared/schemas/common';
 import {
   CreateCustomerRequest,
   Customer,
@@ -147,10 +148,36 @@ export const listCustomers = defineOperation({
   },
 });
 
+export const CustomerExport = z
+  .strictObject({
+    exportedAt: Timestamp,
+    customer: Customer,
+    timeline: z.array(TimelineEntry).max(100_000).meta({ description: 'Newest first' }),
+    emailsSent: z.array(EmailDelivery).max(1000),
+  })
+  .meta({ id: 'CustomerExport', description: 'Everything Cirrus CRM holds about a person' });
+
+export const exportCustomer = defineOperation({
+  operationId: 'exportCustomer',
+  method: 'GET',
+  path: '/customers/{id}/export',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Export everything held about a person (GDPR access request)',
+  description: 'The profile, the whole timeline and the e-mails sent, as JSON. Admins and managers only.',
+  request: { path: CustomerPath },
+  responses: {
+    '200': { description: 'The export', content: { 'application/json': { schema: CustomerExport } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
 export const customerOperations = [
   createCustomer,
   listCustomers,
   getCustomer,
   updateCustomer,
   deleteCustomer,
+  exportCustomer,
 ] as const;

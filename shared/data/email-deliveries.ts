@@ -69,3 +69,11 @@ export const settleDelivery = async (
     }),
   );
 };
+
+/** A ledger item as the person it was sent to may see it (GDPR export). */
+export const toDelivery = (item: Record<string, unknown>) => ({
+  kind: String(item.kind),
+  status: String(item.status),
+  claimedAt: String(item.claimedAt),
+  ...(item.settledAt ? { settledAt: String(item.settledAt) } : {}),
+});

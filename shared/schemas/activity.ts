@@ -123,3 +123,15 @@ export const TimelineEntry = z
   .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const EmailDelivery = z
+  .strictObject({
+    kind: z
+      .string()
+      .max(50)
+      .regex(/^[a-z0-9-]+$/),
+    status: z.enum(['sending', 'sent', 'failed']),
+    claimedAt: Timestamp,
+    settledAt: Timestamp.optional(),
+  })
+  .meta({ id: 'EmailDelivery', description: 'A one-time e-mail sent (or being sent) to the customer' });

@@ -115,6 +115,11 @@ describe('customers API end to end', () => {
     });
     await runtime.waitForIdle();
     expect(await mailbox().messagesFor(yes)).toHaveLength(1);
+    const exported = await call('GET', '/customers/{id}/export', {
+      path: `/customers/${consented.body.id}/export`,
+      role: 'admin',
+    });
+    expect(exported.body.emailsSent).toMatchObject([{ kind: 'welcome', status: 'sent' }]);
   });
 
   it('runs create → read → conditional update → delete with ETags', async () => {

@@ -1,5 +1,6 @@
 import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
+import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
 
@@ -10,8 +11,9 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
     routeKey: string,
     options: Omit<Parameters<typeof apiEvent>[0], 'routeKey' | 'claims'> = {},
   ) => {
-    // Routes under a customer (purchases, interactions, timeline) belong to the activity function.
-    const target = /\/customers\/\{id\}\/\w+/.test(routeKey) ? activityHandler : handler;
+    // The route table says which function serves the route, as API Gateway's integrations do.
+    const fn = operations.find((operation) => `${operation.method} ${operation.path}` === routeKey)?.function;
+    const target = fn === 'customerActivityApi' ? activityHandler : handler;
     const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
       statusCode: number;
       headers?: Record<string, string>;
@@ -35,6 +37,7 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
       call('POST /customers/{id}/purchases', { pathParameters: { id }, body }),
     logInteraction: (id: string, body: unknown) =>
       call('POST /customers/{id}/interactions', { pathParameters: { id }, body }),
+    exportData: (id: string) => call('GET /customers/{id}/export', { pathParameters: { id } }),
     timeline: (id: string, query: Record<string, string> = {}) =>
       call('GET /customers/{id}/timeline', { pathParameters: { id }, query }),
   };

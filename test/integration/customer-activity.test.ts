@@ -139,3 +139,33 @@ describe('customer activity on DynamoDB Local', () => {
     expect((await admin.timeline(owned.id, { cursor: forged })).status).toBe(400);
   });
 });
+
+describe('GDPR export', () => {
+  it('returns the profile, the whole timeline and the e-mails sent, to admins and managers only', async () => {
+    const customer = (
+      await admin.create({ name: 'Data Subject', emails: [{ address: `ds-${Date.now()}@example.com` }] })
+    ).body;
+    await admin.recordPurchase(customer.id, {
+      amount: 100,
+      currency: 'EUR',
+      purchasedAt: '2026-02-01T00:00:00.000Z',
+    });
+    await asUser('support').logInteraction(customer.id, {
+      type: 'note',
+      channel: 'other',
+      direction: 'internal',
+      summary: 'VIP',
+    });
+    const exported = await asUser('manager').exportData(customer.id);
+    expect(exported.status).toBe(200);
+    expect(exported.body.customer).toMatchObject({ id: customer.id, purchaseSummary: { orderCount: 1 } });
+    expect(exported.body.timeline.map((e: { kind: string }) => e.kind).sort()).toEqual([
+      'interaction',
+      'lifecycle-change',
+      'purchase',
+    ]);
+    expect(exported.body.emailsSent).toEqual([]);
+    expect((await asUser('sales').exportData(customer.id)).status).toBe(403);
+    expect((await admin.exportData('01JDQ3Z7YB8V5X1G6N2K4M9P0R')).status).toBe(404);
+  });
+});

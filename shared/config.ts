@@ -17,6 +17,7 @@ export const ENV = {
   sesEndpoint: 'SES_ENDPOINT',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   apiRateLimit: 'API_RATE_LIMIT',
+  defaultPhoneCountry: 'DEFAULT_PHONE_COUNTRY',
 } as const;
 
 const optional = (name: string): string | undefined => {
@@ -53,6 +54,10 @@ export const config = {
   /** The API Gateway stage's steady rate limit, announced in X-RateLimit-Limit. */
   get apiRateLimit() {
     return Number(optional(ENV.apiRateLimit) ?? API_THROTTLING.rateLimit);
+  },
+  /** ISO 3166 country for phone numbers written without a country code. */
+  get defaultPhoneCountry() {
+    return optional(ENV.defaultPhoneCountry) ?? 'US';
   },
   get idempotencyTtlSeconds() {
     return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);

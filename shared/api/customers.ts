@@ -1,10 +1,13 @@
 import * as z from 'zod';
+import { searchKey } from '#shared/domain/contact-normalization';
 import { EmailDelivery, TimelineEntry } from '#shared/schemas/activity';
-import { Cursor, Limit, Timestamp, Ulid, UserId } from '#shared/schemas/common';
+import { Cursor, Limit, singleLine, Timestamp, Ulid, UserId } from '#shared/schemas/common';
 import {
   CreateCustomerRequest,
   Customer,
+  EmailAddress,
   LifecycleStage,
+  PhoneNumberInput,
   Tag,
   UpdateCustomerRequest,
 } from '#shared/schemas/customer';
@@ -128,13 +131,22 @@ export const listCustomers = defineOperation({
   function: 'customersApi',
   auth: 'jwt',
   tag: 'Customers',
-  summary: 'List customers, newest first',
+  summary: 'List and search customers',
   description:
-    'Filters combine. `tag` is served by the tag index, else `ownerId`, else `lifecycleStage`; the other ' +
-    'filters are applied to that page, so a page may hold fewer than `limit` items while `nextCursor` ' +
-    'is not null.',
+    'Criteria combine. One index serves the query, in this order: `email` or `phone` (exact, through the ' +
+    'uniqueness guards), `namePrefix` (accent- and case-insensitive, sorted by name), `company` (exact, ' +
+    'accent- and case-insensitive), `tag`, `ownerId`, `lifecycleStage`, else every customer; the other ' +
+    'criteria are applied to that page, so a page may hold fewer than `limit` items while `nextCursor` is ' +
+    'not null. Newest first, except name searches (alphabetical).',
   request: {
     query: z.strictObject({
+      email: EmailAddress.optional(),
+      phone: PhoneNumberInput.optional().meta({ description: 'Any usual notation; matched as E.164' }),
+      namePrefix: singleLine(100)
+        .refine((value) => searchKey(value).length >= 2, 'At least two letters')
+        .optional()
+        .meta({ description: 'Start of the name, at least two letters', example: 'ad' }),
+      company: singleLine(200).optional(),
       lifecycleStage: LifecycleStage.optional(),
       ownerId: UserId.optional(),
       tag: Tag.optional(),

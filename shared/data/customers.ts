@@ -2,11 +2,13 @@ import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from 
 import type { DomainEvent } from '#events/catalog';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { emailChanges, tagChanges } from '#shared/domain/customer';
+import { searchKey } from '#shared/domain/contact-normalization';
+import { emailChanges, phoneChanges, tagChanges } from '#shared/domain/customer';
 import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outboxPut } from './outbox.ts';
+import { TABLE } from './table-definition.ts';
 import { ExtraWriteConditionFailed, failedConditions } from './transaction-errors.ts';
 
 /**
@@ -28,6 +30,7 @@ export const customerKeys = {
   partition: (id: string) => `CUSTOMER#${id}`,
   profile: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' }),
   emailGuard: (address: string) => ({ pk: `CUSTOMER_EMAIL#${address}`, sk: 'GUARD' }),
+  phoneGuard: (e164: string) => ({ pk: `CUSTOMER_PHONE#${e164}`, sk: 'GUARD' }),
   tag: (id: string, tag: string) => ({ pk: `CUSTOMER#${id}`, sk: `TAG#${tag}` }),
 };
 
@@ -36,10 +39,23 @@ const indexes = {
   byTag: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: (tag: string) => `CUSTOMERS#TAG#${tag}` },
   byStage: { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk', value: (stage: string) => `CUSTOMERS#STAGE#${stage}` },
   byOwner: { name: 'gsi3', pk: 'gsi3pk', sk: 'gsi3sk', value: (owner: string) => `CUSTOMERS#OWNER#${owner}` },
+  /** Partitioned by the first two characters of the name's search key, sorted by the key. */
+  byName: {
+    name: 'gsi4',
+    pk: 'gsi4pk',
+    sk: 'gsi4sk',
+    value: (key: string) => `CUSTOMERS#NAME#${key.slice(0, 2)}`,
+  },
+  byCompany: { name: 'gsi5', pk: 'gsi5pk', sk: 'gsi5sk', value: (key: string) => `CUSTOMERS#COMPANY#${key}` },
 } as const;
 type IndexDef = (typeof indexes)[keyof typeof indexes];
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'type',
+  ...TABLE.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+];
 
 const profileItem = (customer: Customer) => ({
   ...customerKeys.profile(customer.id),
@@ -50,6 +66,11 @@ const profileItem = (customer: Customer) => ({
   gsi2pk: indexes.byStage.value(customer.lifecycleStage),
   gsi2sk: customer.id,
   ...(customer.ownerId ? { gsi3pk: indexes.byOwner.value(customer.ownerId), gsi3sk: customer.id } : {}),
+  gsi4pk: indexes.byName.value(searchKey(customer.name)),
+  gsi4sk: `${searchKey(customer.name)}#${customer.id}`,
+  ...(customer.company
+    ? { gsi5pk: indexes.byCompany.value(searchKey(customer.company)), gsi5sk: customer.id }
+    : {}),
 });
 
 const toCustomer = (item: Record<string, unknown>): Customer => {
@@ -71,24 +92,51 @@ export const getCustomer = async (
   return Item ? toCustomer(Item) : undefined;
 };
 
+/** A uniqueness guard: one per e-mail address and per phone number, naming the customer that holds it. */
+interface ContactGuard {
+  key: { pk: string; sk: string };
+  type: string;
+  /** Where the value sits in the request body, for the 409's field name. */
+  field: string;
+  label: string;
+}
+
+const contactGuards = (customer: Customer | undefined, changes: { emails: string[]; phones: string[] }) => [
+  ...changes.emails.map((address) => ({
+    key: customerKeys.emailGuard(address),
+    type: 'customer-email-guard',
+    field: `emails.${customer?.emails.findIndex((e) => e.address === address) ?? 0}.address`,
+    label: `The e-mail address ${address}`,
+  })),
+  ...changes.phones.map((number) => ({
+    key: customerKeys.phoneGuard(number),
+    type: 'customer-phone-guard',
+    field: `phones.${customer?.phones.findIndex((p) => p.number === number) ?? 0}.number`,
+    label: `The phone number ${number}`,
+  })),
+];
+
 const guardAndTagWrites = (before: Customer | undefined, after: Customer | undefined, id: string) => {
   const emails = emailChanges(before, after);
+  const phones = phoneChanges(before, after);
   const tags = tagChanges(before, after);
+  const added = contactGuards(after, { emails: emails.added, phones: phones.added });
+  const removed = contactGuards(before, { emails: emails.removed, phones: phones.removed });
   return {
-    addedEmails: emails.added,
+    addedGuards: added,
     writes: [
-      ...emails.added.map((address) => ({
+      // Added guards first: reason index 1.. of a cancellation maps straight to `addedGuards`.
+      ...added.map((guard) => ({
         Put: {
           TableName: table(),
-          Item: { ...customerKeys.emailGuard(address), type: 'customer-email-guard', customerId: id },
+          Item: { ...guard.key, type: guard.type, customerId: id },
           ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       })),
-      ...emails.removed.map((address) => ({
+      ...removed.map((guard) => ({
         Delete: {
           TableName: table(),
-          Key: customerKeys.emailGuard(address),
+          Key: guard.key,
           ConditionExpression: 'attribute_not_exists(pk) OR customerId = :id',
           ExpressionAttributeValues: { ':id': id },
         },
@@ -110,23 +158,21 @@ const guardAndTagWrites = (before: Customer | undefined, after: Customer | undef
 };
 
 /**
- * Names the customer already holding an address whose guard made the transaction fail. The added
- * addresses' guard puts stand first among the writes, from `offset` on; a failure elsewhere (a
- * removed address's guard held by someone else) is reported as a concurrent write.
+ * Names the customer already holding the e-mail address or phone number whose guard made the
+ * transaction fail (guard puts stand first among the writes, from `offset` on). A failure
+ * elsewhere (a removed value's guard held by someone else) is reported as a concurrent write.
  */
-const emailConflict = async (addresses: string[], failed: number[], offset: number, target: Customer) => {
-  const index = failed.find((i) => i >= offset && i < offset + addresses.length);
-  const address = index === undefined ? undefined : addresses[index - offset];
-  if (address === undefined)
-    return new ConcurrentWrite('Another request changed these e-mail addresses; try again.');
+const contactConflict = async (guards: ContactGuard[], failed: number[], offset: number) => {
+  const index = failed.find((i) => i >= offset && i < offset + guards.length);
+  const guard = index === undefined ? undefined : guards[index - offset];
+  if (!guard) return new ConcurrentWrite('Another request changed these contact details; try again.');
   const { Item } = await documentClient.send(
-    new GetCommand({ TableName: table(), Key: customerKeys.emailGuard(address), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: guard.key, ConsistentRead: true }),
   );
-  const field = `emails.${target.emails.findIndex((e) => e.address === address)}.address`;
   return new Conflict(
-    `The e-mail address ${address} already belongs to another customer.`,
+    `${guard.label} already belongs to another customer.`,
     Item?.customerId as string | undefined,
-    [{ in: 'body', field, detail: 'Already belongs to another customer' }],
+    [{ in: 'body', field: guard.field, detail: 'Already belongs to another customer' }],
   );
 };
 
@@ -147,7 +193,7 @@ const commitCustomer = async (
 ): Promise<void> => {
   const { before, after, profileWrite } = change;
   const id = after?.id ?? before?.id ?? '';
-  const { writes, addedEmails } = guardAndTagWrites(before, after, id);
+  const { writes, addedGuards } = guardAndTagWrites(before, after, id);
   const firstExtra = 1 + writes.length;
   try {
     await documentClient.send(
@@ -164,8 +210,7 @@ const commitCustomer = async (
     }
     const extra = failed.find((index) => index >= firstExtra && index < firstExtra + extraWrites.length);
     if (extra !== undefined) throw new ExtraWriteConditionFailed(extra - firstExtra);
-    if (!after) throw error;
-    throw await emailConflict(addedEmails, failed, 1, after);
+    throw await contactConflict(addedGuards, failed, 1);
   }
 };
 
@@ -248,9 +293,13 @@ export const appendToCustomer = async (
 };
 
 export interface CustomerListQuery {
-  lifecycleStage?: string;
-  ownerId?: string;
+  email?: string;
+  phone?: string;
+  namePrefix?: string;
+  company?: string;
   tag?: string;
+  ownerId?: string;
+  lifecycleStage?: string;
   limit: number;
   cursor?: string;
 }
@@ -258,32 +307,32 @@ export interface CustomerListQuery {
 const queryIndex = async (
   index: IndexDef,
   partition: string,
-  query: CustomerListQuery,
-  filter?: Record<string, string>,
+  page: { limit: number; cursor?: string },
+  order: { ascending?: boolean; sortKeyPrefix?: string } = {},
 ) => {
-  const startKey = decodeCursor(query.cursor, {
+  const startKey = decodeCursor(page.cursor, {
     attributes: ['pk', 'sk', index.pk, index.sk],
     partition: { name: index.pk, value: partition },
+    ...(order.sortKeyPrefix !== undefined
+      ? { sortKeyPrefix: { name: index.sk, value: order.sortKeyPrefix } }
+      : {}),
   });
-  const filterEntries = Object.entries(filter ?? {});
   const result = await documentClient.send(
     new QueryCommand({
       TableName: table(),
       IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
+      KeyConditionExpression:
+        order.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
       ExpressionAttributeNames: {
         '#pk': index.pk,
-        ...Object.fromEntries(filterEntries.map(([name], i) => [`#f${i}`, name])),
+        ...(order.sortKeyPrefix !== undefined ? { '#sk': index.sk } : {}),
       },
       ExpressionAttributeValues: {
         ':pk': partition,
-        ...Object.fromEntries(filterEntries.map(([, value], i) => [`:f${i}`, value])),
+        ...(order.sortKeyPrefix !== undefined ? { ':prefix': order.sortKeyPrefix } : {}),
       },
-      FilterExpression: filterEntries.length
-        ? filterEntries.map((_, i) => `#f${i} = :f${i}`).join(' AND ')
-        : undefined,
-      ScanIndexForward: false,
-      Limit: query.limit,
+      ScanIndexForward: order.ascending ?? false,
+      Limit: page.limit,
       ExclusiveStartKey: startKey,
     }),
   );
@@ -305,25 +354,62 @@ const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
   return ids.flatMap((id) => found.get(id) ?? []);
 };
 
-/** One page of customers, newest first; see the access-pattern table for which index serves which filter. */
-export const listCustomers = async (query: CustomerListQuery) => {
+/** The customer holding an e-mail address or phone number, through its uniqueness guard. */
+const byGuard = async (key: { pk: string; sk: string }): Promise<Customer[]> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: table(), Key: key }));
+  const customer = Item ? await getCustomer(Item.customerId as string) : undefined;
+  return customer ? [customer] : [];
+};
+
+/** Every criterion of the query; the index that served it already holds for one of them. */
+const matches = (customer: Customer, query: CustomerListQuery) =>
+  (query.lifecycleStage === undefined || customer.lifecycleStage === query.lifecycleStage) &&
+  (query.ownerId === undefined || customer.ownerId === query.ownerId) &&
+  (query.tag === undefined || customer.tags.includes(query.tag)) &&
+  (query.company === undefined || searchKey(customer.company ?? '') === searchKey(query.company)) &&
+  (query.namePrefix === undefined || searchKey(customer.name).startsWith(searchKey(query.namePrefix)));
+
+/** The index that serves a query: the most selective criterion given (see the access-pattern table). */
+const servingPage = async (query: CustomerListQuery) => {
+  if (query.email !== undefined)
+    return { customers: await byGuard(customerKeys.emailGuard(query.email)), nextCursor: null };
+  if (query.phone !== undefined)
+    return { customers: await byGuard(customerKeys.phoneGuard(query.phone)), nextCursor: null };
+  if (query.namePrefix !== undefined) {
+    const prefix = searchKey(query.namePrefix);
+    const page = await queryIndex(indexes.byName, indexes.byName.value(prefix), query, {
+      ascending: true,
+      sortKeyPrefix: prefix,
+    });
+    return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
+  }
+  if (query.company !== undefined) {
+    const page = await queryIndex(
+      indexes.byCompany,
+      indexes.byCompany.value(searchKey(query.company)),
+      query,
+    );
+    return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
+  }
   if (query.tag !== undefined) {
     const page = await queryIndex(indexes.byTag, indexes.byTag.value(query.tag), query);
-    const customers = await batchGetProfiles(page.items.map((item) => item.gsi1sk as string));
-    const items = customers.filter(
-      (c) =>
-        (query.ownerId === undefined || c.ownerId === query.ownerId) &&
-        (query.lifecycleStage === undefined || c.lifecycleStage === query.lifecycleStage),
-    );
-    return { items, nextCursor: page.nextCursor };
+    return {
+      customers: await batchGetProfiles(page.items.map((item) => item.gsi1sk as string)),
+      nextCursor: page.nextCursor,
+    };
   }
-  const stageFilter =
-    query.lifecycleStage === undefined ? undefined : { lifecycleStage: query.lifecycleStage };
-  const page =
+  const [index, partition] =
     query.ownerId !== undefined
-      ? await queryIndex(indexes.byOwner, indexes.byOwner.value(query.ownerId), query, stageFilter)
+      ? [indexes.byOwner, indexes.byOwner.value(query.ownerId)]
       : query.lifecycleStage !== undefined
-        ? await queryIndex(indexes.byStage, indexes.byStage.value(query.lifecycleStage), query)
-        : await queryIndex(indexes.all, indexes.all.value(), query);
-  return { items: page.items.map(toCustomer), nextCursor: page.nextCursor };
+        ? [indexes.byStage, indexes.byStage.value(query.lifecycleStage)]
+        : [indexes.all, indexes.all.value()];
+  const page = await queryIndex(index, partition, query);
+  return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
+};
+
+/** One page of customers matching every criterion given; a page may hold fewer than `limit`. */
+export const listCustomers = async (query: CustomerListQuery) => {
+  const { customers, nextCursor } = await servingPage(query);
+  return { items: customers.filter((customer) => matches(customer, query)), nextCursor };
 };

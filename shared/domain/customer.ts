@@ -92,17 +92,20 @@ export const applyPatch = (
 };
 
 /** The e-mail addresses whose uniqueness guards must be added and removed for a change. */
-export const emailChanges = (before: Customer | undefined, after: Customer | undefined) => {
-  const was = new Set(before?.emails.map((e) => e.address) ?? []);
-  const is = new Set(after?.emails.map((e) => e.address) ?? []);
-  return { added: [...is].filter((a) => !was.has(a)), removed: [...was].filter((a) => !is.has(a)) };
-};
+const setChanges = (was: Set<string>, is: Set<string>) => ({
+  added: [...is].filter((value) => !was.has(value)),
+  removed: [...was].filter((value) => !is.has(value)),
+});
 
-export const tagChanges = (before: Customer | undefined, after: Customer | undefined) => {
-  const was = new Set(before?.tags ?? []);
-  const is = new Set(after?.tags ?? []);
-  return { added: [...is].filter((t) => !was.has(t)), removed: [...was].filter((t) => !is.has(t)) };
-};
+export const emailChanges = (before: Customer | undefined, after: Customer | undefined) =>
+  setChanges(new Set(before?.emails.map((e) => e.address)), new Set(after?.emails.map((e) => e.address)));
+
+/** Phone numbers are unique across customers too (E.164), with their own guards. */
+export const phoneChanges = (before: Customer | undefined, after: Customer | undefined) =>
+  setChanges(new Set(before?.phones.map((p) => p.number)), new Set(after?.phones.map((p) => p.number)));
+
+export const tagChanges = (before: Customer | undefined, after: Customer | undefined) =>
+  setChanges(new Set(before?.tags), new Set(after?.tags));
 
 export const hasMarketingConsent = (customer: Pick<Customer, 'consent' | 'emails'>): boolean =>
   customer.consent.email.status === 'granted' && customer.emails.length > 0;

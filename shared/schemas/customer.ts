@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { config } from '#shared/config';
+import { toE164 } from '#shared/domain/contact-normalization';
 import {
   Currency,
   isWellFormedText,
@@ -39,17 +41,42 @@ export const EmailEntry = z
   })
   .meta({ id: 'EmailEntry' });
 
+const PHONE_LABELS = ['mobile', 'work', 'home', 'other'] as const;
+
+/** As stored and returned: E.164. */
 export const PhoneEntry = z
   .strictObject({
     number: z
       .string()
-      .trim()
       .max(16)
       .regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number such as +14155550123')
       .meta({ example: '+14155550123' }),
-    label: z.enum(['mobile', 'work', 'home', 'other']).default('mobile'),
+    label: z.enum(PHONE_LABELS).default('mobile'),
   })
   .meta({ id: 'PhoneEntry' });
+
+/**
+ * As a client may write it: `(415) 555-0123`, `+44 20 7946 0958`… Normalized to E.164; numbers
+ * without a country code are read in DEFAULT_PHONE_COUNTRY (US by default).
+ */
+export const PhoneNumberInput = z
+  .string()
+  .trim()
+  .max(32)
+  .regex(/^[+0-9 ()./-]+$/, 'Must be a phone number such as +14155550123 or (415) 555-0123')
+  .transform((text, ctx) => {
+    const e164 = toE164(text, config.defaultPhoneCountry);
+    if (e164 === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'Not a valid phone number', input: text });
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .meta({ example: '+1 415 555 0123' });
+
+const PhoneEntryInput = z
+  .strictObject({ number: PhoneNumberInput, label: z.enum(PHONE_LABELS).default('mobile') })
+  .meta({ id: 'PhoneEntryInput' });
 
 export const Tag = z
   .string()
@@ -129,7 +156,7 @@ const Emails = z
   .max(MAX_EMAILS)
   .superRefine(uniqueBy((e) => e.address, 'Duplicate e-mail address'));
 const Phones = z
-  .array(PhoneEntry)
+  .array(PhoneEntryInput)
   .max(MAX_PHONES)
   .superRefine(uniqueBy((p) => p.number, 'Duplicate phone number'));
 /** Repeated tags are folded into one rather than rejected. */

@@ -208,3 +208,56 @@ describe('input that once got past the edge (review findings)', () => {
     expect((await admin.list({ limit: '0' })).status).toBe(200);
   });
 });
+
+describe('data cleaning and search', () => {
+  const suffix = () => Math.floor(Math.random() * 9000 + 1000);
+
+  it('stores phones in E.164 and refuses a second customer with the same number, naming the first', async () => {
+    const line = `415555${suffix()}`;
+    const first = await admin.create({
+      name: 'Phone One',
+      phones: [{ number: `(${line.slice(0, 3)}) ${line.slice(3, 6)}-${line.slice(6)}` }],
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.phones).toEqual([{ number: `+1${line}`, label: 'mobile' }]);
+    const second = await admin.create({ name: 'Phone Two', phones: [{ number: `+1 ${line}` }] });
+    expect(second).toMatchObject({
+      status: 409,
+      body: { existingId: first.body.id, errors: [{ field: 'phones.0.number' }] },
+    });
+    const bad = await admin.create({ name: 'Bad', phones: [{ number: '12' }] });
+    expect(bad.body.errors).toMatchObject([{ field: 'phones.0.number' }]);
+  });
+
+  it('finds a customer by e-mail (any case) and by phone (any notation)', async () => {
+    const address = unique('Find');
+    const line = `212555${suffix()}`;
+    const customer = await admin.create({
+      name: 'Findable',
+      emails: [{ address }],
+      phones: [{ number: `+1${line}` }],
+    });
+    const byEmail = await admin.list({ email: address.toUpperCase() });
+    expect(byEmail.body.items.map((c: { id: string }) => c.id)).toEqual([customer.body.id]);
+    const byPhone = await admin.list({ phone: `(${line.slice(0, 3)}) ${line.slice(3, 6)} ${line.slice(6)}` });
+    expect(byPhone.body.items.map((c: { id: string }) => c.id)).toEqual([customer.body.id]);
+    expect((await admin.list({ email: unique('nobody') })).body.items).toEqual([]);
+  });
+
+  it('finds customers by name prefix, ignoring case and accents, alphabetically, and by company', async () => {
+    const tag = `s${suffix()}`;
+    const company = `Ünïqué Corp ${tag}`;
+    for (const name of ['Zoë Quill', 'zoe Adams', 'Zoey Brook'])
+      await admin.create({ name, company, tags: [tag] });
+    await admin.create({ name: 'Zed Other', tags: [tag] });
+    const byName = await admin.list({ namePrefix: 'ZOE', tag, limit: '100' });
+    expect(byName.body.items.map((c: { name: string }) => c.name)).toEqual([
+      'zoe Adams',
+      'Zoë Quill',
+      'Zoey Brook',
+    ]);
+    const byCompany = await admin.list({ company: `unique corp ${tag}` });
+    expect(byCompany.body.items).toHaveLength(3);
+    expect((await admin.list({ namePrefix: 'z' })).status).toBe(400);
+  });
+});

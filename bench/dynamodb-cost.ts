@@ -4,10 +4,11 @@ import { localClientConfig } from '#local/aws-local';
 import { startDynamoDBLocal } from '#local/dynamodb-local';
 import { ensureTable } from '#local/table';
 import { TABLE } from '#shared/data/table-definition';
+import { measureActivityOperations, seedTimeline } from './activity-cost.ts';
 import { installMeter, type OperationCost } from './dynamodb-meter.ts';
 import { type ProbeResult, probeLocalCapacity } from './local-capacity-probes.ts';
 
-/** One customers API operation and what it cost. */
+/** One customers (or customer activity) API operation and what it cost. */
 export interface OperationResult {
   name: string;
   cost: OperationCost;
@@ -18,6 +19,8 @@ export interface DynamoDBCostResult {
   probes: ProbeResult[];
   /** Customers created before the measured operations (so list pages are full). */
   seeded: number;
+  /** How many of them are there for the customer activity rows (a lead, a long timeline). */
+  activityCustomers: number;
   /** The list page size the list operations asked for. */
   pageSize: number;
   dynamodbLocalStartupMs: number;
@@ -30,14 +33,14 @@ const PAGE_SIZE = 25;
  * A typical customer: one e-mail (unique per customer, or the guard refuses it), two tags, and the
  * other fields a sales team fills in, so item sizes are realistic rather than minimal.
  */
-const customerBody = (runId: string, n: number) => ({
+const customerBody = (runId: string, n: number, lifecycleStage = 'customer') => ({
   name: `Bench Customer ${n}`,
   emails: [{ address: `bench-${runId}-${n}@example.com`, label: 'work' }],
   phones: [{ number: `+1415555${String(n).padStart(4, '0')}`, label: 'mobile' }],
   company: 'Example Industries Ltd',
   title: 'Head of Purchasing',
   tags: ['vip', 'newsletter'],
-  lifecycleStage: 'customer',
+  lifecycleStage,
   consent: { email: { status: 'granted', source: 'signup-form' } },
   customAttributes: { plan: 'pro', seats: 12 },
 });
@@ -47,9 +50,9 @@ export const CUSTOMER_BODY_DESCRIPTION =
   'name, 1 e-mail, 1 phone, company, title, 2 tags, lifecycle stage, e-mail consent, 2 custom attributes';
 
 /**
- * Starts DynamoDB Local, points this process at it, and calls the customers handler directly with
- * API Gateway events, measuring each operation's DynamoDB calls and capacity. DynamoDB Local is
- * stopped whatever happens (and by its watchdog if this process dies).
+ * Starts DynamoDB Local, points this process at it, and calls the customers and customer activity
+ * handlers directly with API Gateway events, measuring each operation's DynamoDB calls and capacity.
+ * DynamoDB Local is stopped whatever happens (and by its watchdog if this process dies).
  */
 export const measureCustomerOperations = async (options: { seed: number }): Promise<DynamoDBCostResult> => {
   if (options.seed < PAGE_SIZE + 1)
@@ -82,7 +85,8 @@ export const measureCustomerOperations = async (options: { seed: number }): Prom
     const meter = installMeter(dynamodb, shadow, TABLE);
     const admin = asUser('admin', 'bench-admin');
     const runId = randomBytes(3).toString('hex');
-    const expectStatus = (what: string, expected: number, response: { status: number; body?: unknown }) => {
+    type Response = { status: number; body?: unknown };
+    const expectStatus = <R extends Response>(what: string, expected: number, response: R): R => {
       if (response.status !== expected) {
         throw new Error(
           `${what}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body)}`,
@@ -94,20 +98,23 @@ export const measureCustomerOperations = async (options: { seed: number }): Prom
     for (let n = 1; n <= options.seed; n++) {
       expectStatus('seeding', 201, await admin.create(customerBody(runId, n)));
     }
+    let n = options.seed;
+    // Activity: a lead for the purchases (the first makes it a customer), a customer with a long timeline.
+    const seedActivityCustomer = async (stage: string): Promise<string> =>
+      expectStatus('seeding', 201, await admin.create(customerBody(runId, ++n, stage))).body.id;
+    const leadId = await seedActivityCustomer('lead');
+    const timelineId = await seedActivityCustomer('customer');
+    await seedTimeline(admin, timelineId);
+    const seeded = n;
 
     const operations: OperationResult[] = [];
-    const measure = async (
-      name: string,
-      expected: number,
-      call: () => Promise<{ status: number; body?: unknown }>,
-    ) => {
+    const measure = async <R extends Response>(name: string, expected: number, call: () => Promise<R>) => {
       const { result, cost } = await meter.measure(call);
       operations.push({ name, cost });
       return expectStatus(name, expected, result);
     };
     const pageLength = (response: { body?: unknown }) => (response.body as { items: unknown[] }).items.length;
 
-    let n = options.seed;
     const created = await measure('createCustomer (1 e-mail, 2 tags)', 201, () =>
       admin.create(customerBody(runId, ++n)),
     );
@@ -146,11 +153,14 @@ export const measureCustomerOperations = async (options: { seed: number }): Prom
 
     await measure('deleteCustomer', 204, () => admin.remove(id));
 
+    await measureActivityOperations(admin, measure, { leadId, timelineId, runId });
+
     const probes = await probeLocalCapacity(dynamodb, meter, tableName);
     return {
       operations,
       probes,
-      seeded: options.seed,
+      seeded,
+      activityCustomers: seeded - options.seed,
       pageSize: PAGE_SIZE,
       dynamodbLocalStartupMs: local.startupMs,
     };

@@ -19,6 +19,8 @@ export interface BenchResults {
   coldInit: ColdInitResult[];
   dynamodb: DynamoDBCostResult;
   customerBody: string;
+  /** What the customer activity rows send and read. */
+  activityBodies: string;
 }
 
 const START = '<!-- bench:start -->';
@@ -147,9 +149,11 @@ const dynamodbSection = (results: BenchResults): string => {
   return [
     '### DynamoDB calls and capacity per customers API operation',
     '',
-    '`functions/api/customers.ts` called directly with API Gateway (payload 2.0) events as an admin,',
-    `against DynamoDB Local (in memory) holding ${dynamodb.seeded} seeded customers; list pages hold ${dynamodb.pageSize} items.`,
+    '`functions/api/customers.ts` (and `functions/api/customer-activity.ts` for purchases, interactions and',
+    'the timeline) called directly with API Gateway (payload 2.0) events as an admin, against DynamoDB Local',
+    `(in memory) holding ${dynamodb.seeded} seeded customers (${dynamodb.activityCustomers} of them for the activity rows); list pages hold ${dynamodb.pageSize} items.`,
     `Each create sends ${results.customerBody}.`,
+    results.activityBodies,
     'Calls are counted by a middleware on the shared client (`shared/clients/dynamodb.ts`), added in the',
     'bench process only.',
     '',

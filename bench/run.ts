@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
 import { bundledFiles } from '#infra/bundling-options';
 import { REPO_ROOT } from '#infra/repo-root';
+import { ACTIVITY_DESCRIPTION } from './activity-cost.ts';
 import { bundleEntries } from './bundle-size.ts';
 import { measureColdInit } from './cold-init.ts';
 import { CUSTOMER_BODY_DESCRIPTION, measureCustomerOperations } from './dynamodb-cost.ts';
@@ -13,8 +14,8 @@ import { machineFacts } from './machine.ts';
 import { renderReport, writeReport } from './report.ts';
 
 /**
- * `npm run bench [-- --runs N]`: bundle sizes, cold-init times and DynamoDB cost per customers API
- * operation; prints the report and rewrites the generated section of BENCHMARKS.md.
+ * `npm run bench [-- --runs N]`: bundle sizes, cold-init times and DynamoDB cost per customers and
+ * customer activity API operation; prints the report and rewrites the generated section of BENCHMARKS.md.
  * Phases run one after another: DynamoDB Local's JVM would skew cold-init timings on 2 cores.
  */
 const BASELINE = 'emptyHandler';
@@ -87,6 +88,7 @@ try {
     coldInit,
     dynamodb,
     customerBody: CUSTOMER_BODY_DESCRIPTION,
+    activityBodies: ACTIVITY_DESCRIPTION,
   });
   process.stdout.write(`${report}\n`);
   writeReport(join(REPO_ROOT, 'BENCHMARKS.md'), report);

@@ -19,6 +19,16 @@ export const PurchaseItem = z
 
 export const PURCHASE_CHANNELS = ['online', 'store', 'phone', 'marketplace', 'other'] as const;
 
+const ExternalOrderId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces');
+const Direction = z.enum(['inbound', 'outbound', 'internal']);
+
+/** What every timeline entry has: its id, whose it is, and when it happened (its sort order). */
+const entryBase = { id: Ulid, customerId: Ulid, occurredAt: Timestamp };
+
 export const RecordPurchaseRequest = z
   .strictObject({
     amount: MinorUnits.meta({ description: 'Amount paid, after discount, in minor units' }),
@@ -27,13 +37,9 @@ export const RecordPurchaseRequest = z
     discount: MinorUnits.default(0),
     channel: z.enum(PURCHASE_CHANNELS).default('online'),
     purchasedAt: Timestamp.optional().meta({ description: 'When it was bought; defaults to now' }),
-    externalOrderId: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces')
-      .optional()
-      .meta({ description: 'Your order id: recording the same one again returns the first purchase' }),
+    externalOrderId: ExternalOrderId.optional().meta({
+      description: 'Your order id: recording the same one again returns the first purchase',
+    }),
   })
   .meta({ id: 'RecordPurchaseRequest' });
 export type RecordPurchaseRequest = z.infer<typeof RecordPurchaseRequest>;
@@ -41,19 +47,13 @@ export type RecordPurchaseRequest = z.infer<typeof RecordPurchaseRequest>;
 export const Purchase = z
   .strictObject({
     kind: z.literal('purchase'),
-    id: Ulid,
-    customerId: Ulid,
+    ...entryBase,
     amount: MinorUnits,
     currency: Currency,
     items: z.array(PurchaseItem).max(100),
     discount: MinorUnits,
     channel: z.enum(PURCHASE_CHANNELS),
-    occurredAt: Timestamp,
-    externalOrderId: z
-      .string()
-      .max(100)
-      .regex(/^[\x21-\x7e]+$/)
-      .optional(),
+    externalOrderId: ExternalOrderId.optional(),
     recordedBy: UserId,
     recordedAt: Timestamp,
   })
@@ -83,7 +83,7 @@ export const LogInteractionRequest = z
   .strictObject({
     type: z.enum(INTERACTION_KINDS),
     channel: z.enum(INTERACTION_CHANNELS),
-    direction: z.enum(['inbound', 'outbound', 'internal']),
+    direction: Direction,
     occurredAt: Timestamp.optional().meta({ description: 'When it happened; defaults to now' }),
     summary: z.string().trim().min(1).max(4000).regex(MULTILINE_TEXT, 'Must not contain control characters'),
   })
@@ -93,12 +93,10 @@ export type LogInteractionRequest = z.infer<typeof LogInteractionRequest>;
 export const Interaction = z
   .strictObject({
     kind: z.literal('interaction'),
-    id: Ulid,
-    customerId: Ulid,
+    ...entryBase,
     type: z.enum(INTERACTION_KINDS),
     channel: z.enum(INTERACTION_CHANNELS),
-    direction: z.enum(['inbound', 'outbound', 'internal']),
-    occurredAt: Timestamp,
+    direction: Direction,
     summary: z.string().max(4000).regex(MULTILINE_TEXT),
     author: UserId,
   })
@@ -108,13 +106,11 @@ export type Interaction = z.infer<typeof Interaction>;
 export const LifecycleChange = z
   .strictObject({
     kind: z.literal('lifecycle-change'),
-    id: Ulid,
-    customerId: Ulid,
+    ...entryBase,
     from: LifecycleStage,
     to: LifecycleStage,
     reason: z.enum(['manual', 'first-purchase']),
     changedBy: UserId,
-    occurredAt: Timestamp,
   })
   .meta({ id: 'LifecycleChange', description: 'A change of lifecycle stage, with who and why' });
 export type LifecycleChange = z.infer<typeof LifecycleChange>;

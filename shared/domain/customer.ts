@@ -30,65 +30,88 @@ export const assertMayDelete = (actor: Actor): void => {
 };
 
 /** Consent timestamps come from the client when it recorded consent earlier, never from the future. */
-type EmailConsentInput = NonNullable<NonNullable<CreateCustomerRequest['consent']>['email']>;
-const consentFrom = (input: EmailConsentInput, now: string) => {
+type ConsentInput = NonNullable<CreateCustomerRequest['consent']>;
+type ConsentChannel = keyof ConsentInput;
+
+const consentFrom = (
+  input: NonNullable<ConsentInput[ConsentChannel]>,
+  channel: ConsentChannel,
+  now: string,
+) => {
   if (input.at !== undefined && Date.parse(input.at) > Date.parse(now)) {
     throw new ValidationFailed([
-      { in: 'body', field: 'consent.email.at', detail: 'Consent cannot be given in the future' },
+      { in: 'body', field: `consent.${channel}.at`, detail: 'Consent cannot be given in the future' },
     ]);
   }
   return { status: input.status, source: input.source, at: input.at ?? now };
 };
 
+/** Consent as given per channel, merged over what the customer had; e-mail is always stated. */
+const mergeConsent = (
+  current: Customer['consent'] | undefined,
+  input: ConsentInput | undefined,
+  now: string,
+) => {
+  const next: Customer['consent'] = { ...(current ?? { email: { status: 'unknown' } }) };
+  for (const channel of Object.keys(input ?? {}) as ConsentChannel[]) {
+    const given = input?.[channel];
+    if (given) next[channel] = consentFrom(given, channel, now);
+  }
+  return next;
+};
+
+/** Fields a merge patch merges key by key; every other field it replaces (or clears with null). */
+const MERGED_FIELDS = new Set<string>(['consent', 'customAttributes']);
+
 export const newCustomer = (
   input: CreateCustomerRequest,
   actor: Actor,
   ids: { id: string; now: string },
-): Customer => ({
-  id: ids.id,
-  name: input.name,
-  emails: input.emails ?? [],
-  phones: input.phones ?? [],
-  company: input.company,
-  title: input.title,
-  tags: input.tags ?? [],
-  lifecycleStage: input.lifecycleStage ?? 'lead',
-  ownerId: input.ownerId ?? actor.userId,
-  consent: {
-    email: input.consent?.email ? consentFrom(input.consent.email, ids.now) : { status: 'unknown' },
-  },
-  customAttributes: input.customAttributes ?? {},
-  version: 1,
-  createdAt: ids.now,
-  updatedAt: ids.now,
-  createdBy: actor.userId,
-});
+): Customer => {
+  const { consent, customAttributes, emails, phones, tags, lifecycleStage, ownerId, ...rest } = input;
+  return {
+    ...rest,
+    id: ids.id,
+    emails: emails ?? [],
+    phones: phones ?? [],
+    tags: tags ?? [],
+    lifecycleStage: lifecycleStage ?? 'lead',
+    ownerId: ownerId ?? actor.userId,
+    consent: mergeConsent(undefined, consent, ids.now),
+    customAttributes: customAttributes ?? {},
+    version: 1,
+    createdAt: ids.now,
+    updatedAt: ids.now,
+    createdBy: actor.userId,
+  };
+};
 
-/** Applies a merge patch; returns the next state and the names of the fields that really changed. */
+/**
+ * Applies a JSON merge patch (absent = unchanged, null = cleared, arrays and objects other than
+ * consent and custom attributes replaced); returns the next state and the fields that changed.
+ */
 export const applyPatch = (
   current: Customer,
   patch: UpdateCustomerRequest,
   now: string,
 ): { next: Customer; changed: string[] } => {
-  const next: Customer = { ...current, customAttributes: { ...current.customAttributes } };
-  if (patch.name !== undefined) next.name = patch.name;
-  if (patch.emails !== undefined) next.emails = patch.emails;
-  if (patch.phones !== undefined) next.phones = patch.phones;
-  if (patch.tags !== undefined) next.tags = patch.tags;
-  if (patch.lifecycleStage !== undefined) next.lifecycleStage = patch.lifecycleStage;
-  if (patch.company !== undefined) next.company = patch.company ?? undefined;
-  if (patch.title !== undefined) next.title = patch.title ?? undefined;
-  if (patch.ownerId !== undefined) next.ownerId = patch.ownerId ?? undefined;
-  if (patch.consent?.email !== undefined) next.consent = { email: consentFrom(patch.consent.email, now) };
-  for (const [key, value] of Object.entries(patch.customAttributes ?? {})) {
-    if (value === null) delete next.customAttributes[key];
-    else next.customAttributes[key] = value;
+  const next: Record<string, unknown> = { ...current, customAttributes: { ...current.customAttributes } };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || MERGED_FIELDS.has(key)) continue;
+    if (value === null) delete next[key];
+    else next[key] = value;
   }
-  const changed = (Object.keys(next) as (keyof Customer)[]).filter(
-    (key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]),
+  if (patch.consent) next.consent = mergeConsent(current.consent, patch.consent, now);
+  const attributes = next.customAttributes as Customer['customAttributes'];
+  for (const [key, value] of Object.entries(patch.customAttributes ?? {})) {
+    if (value === null) delete attributes[key];
+    else attributes[key] = value;
+  }
+  const changed = [...new Set([...Object.keys(next), ...Object.keys(current)])].filter(
+    (key) => JSON.stringify(next[key]) !== JSON.stringify((current as Record<string, unknown>)[key]),
   );
   if (changed.length === 0) return { next: current, changed };
-  return { next: { ...next, version: current.version + 1, updatedAt: now }, changed };
+  return { next: { ...(next as Customer), version: current.version + 1, updatedAt: now }, changed };
 };
 
 /** The e-mail addresses whose uniqueness guards must be added and removed for a change. */

@@ -11,6 +11,7 @@ import {
   Ulid,
   UserId,
 } from './common.ts';
+import { profileFields } from './profile.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
 
@@ -130,7 +131,7 @@ export const EmailConsentInput = z
     source: ConsentSource,
     at: Timestamp.optional().meta({ description: 'When it was given; defaults to the time of the request' }),
   })
-  .meta({ id: 'EmailConsentInput' });
+  .meta({ id: 'ConsentGivenOrWithdrawn' });
 
 export const EmailConsent = z
   .strictObject({
@@ -138,7 +139,10 @@ export const EmailConsent = z
     source: ConsentSource.optional(),
     at: Timestamp.optional(),
   })
-  .meta({ id: 'EmailConsent', description: 'Consent to e-mail marketing, with when and where it was given' });
+  .meta({
+    id: 'Consent',
+    description: 'Consent to marketing on a channel, with when and where it was given',
+  });
 
 const uniqueBy =
   <T>(key: (item: T) => string, message: string) =>
@@ -169,6 +173,26 @@ const Name = singleLine(200).meta({ description: 'Full name', example: 'Ada Love
 const Company = singleLine(200).meta({ example: 'Analytical Engines Ltd' });
 const JobTitle = singleLine(200).meta({ example: 'Head of Research' });
 
+/** Consent per channel, each with when and where it was given or withdrawn. */
+const ConsentInput = z
+  .strictObject({
+    email: EmailConsentInput.optional(),
+    sms: EmailConsentInput.optional(),
+    phone: EmailConsentInput.optional(),
+  })
+  .meta({ id: 'ConsentInput' });
+export const CONSENT_CHANNELS = ['email', 'sms', 'phone'] as const;
+
+type Shape = Record<string, z.ZodType>;
+const optionalFields = <S extends Shape>(shape: S) =>
+  Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof S]: z.ZodOptional<S[K]>;
+  };
+const clearableFields = <S extends Shape>(shape: S) =>
+  Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.nullable().optional()])) as {
+    [K in keyof S]: z.ZodOptional<z.ZodNullable<S[K]>>;
+  };
+
 export const CreateCustomerRequest = z
   .strictObject({
     name: Name,
@@ -181,8 +205,9 @@ export const CreateCustomerRequest = z
     ownerId: UserId.optional().meta({
       description: 'Owner; defaults to the caller. Only admins and managers may name someone else.',
     }),
-    consent: z.strictObject({ email: EmailConsentInput.optional() }).optional(),
+    consent: ConsentInput.optional(),
     customAttributes: CustomAttributes.optional(),
+    ...optionalFields(profileFields),
   })
   .meta({ id: 'CreateCustomerRequest' });
 export type CreateCustomerRequest = z.infer<typeof CreateCustomerRequest>;
@@ -198,7 +223,8 @@ export const UpdateCustomerRequest = z
     tags: Tags.optional(),
     lifecycleStage: LifecycleStage.optional(),
     ownerId: UserId.nullable().optional(),
-    consent: z.strictObject({ email: EmailConsentInput.optional() }).optional(),
+    consent: ConsentInput.optional(),
+    ...clearableFields(profileFields),
     customAttributes: z
       .record(CustomAttributeName, CustomAttributeValue.nullable())
       .refine((value) => Object.keys(value).length <= MAX_CUSTOM_ATTRIBUTES, {
@@ -242,8 +268,13 @@ export const Customer = z
     tags: z.array(Tag).max(MAX_TAGS),
     lifecycleStage: LifecycleStage,
     ownerId: UserId.optional(),
-    consent: z.strictObject({ email: EmailConsent }),
+    consent: z.strictObject({
+      email: EmailConsent,
+      sms: EmailConsent.optional(),
+      phone: EmailConsent.optional(),
+    }),
     customAttributes: CustomAttributes,
+    ...optionalFields(profileFields),
     version: z
       .int()
       .min(1)

@@ -261,3 +261,75 @@ describe('data cleaning and search', () => {
     expect((await admin.list({ namePrefix: 'z' })).status).toBe(400);
   });
 });
+
+describe('the six dimensions of the profile', () => {
+  const profile = {
+    name: 'Rosa Parks',
+    gender: 'female',
+    birthday: '1990-02-04',
+    addresses: [
+      {
+        label: 'home',
+        line1: '1 Main St',
+        city: 'Montgomery',
+        region: 'AL',
+        postalCode: '36104',
+        country: 'US',
+      },
+    ],
+    preferredLanguage: 'en-US',
+    preferredChannel: 'email',
+    interests: ['Cycling', 'cycling', 'books'],
+    scores: { valueScore: 80, riskLevel: 'low' },
+    consent: { email: { status: 'granted', source: 'form' }, sms: { status: 'denied', source: 'form' } },
+  };
+
+  it('stores base information, preferences, consent per channel and scores', async () => {
+    const created = await admin.create(profile);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      gender: 'female',
+      birthday: '1990-02-04',
+      addresses: [{ label: 'home', city: 'Montgomery', country: 'US' }],
+      preferredLanguage: 'en-US',
+      preferredChannel: 'email',
+      interests: ['cycling', 'books'],
+      scores: { valueScore: 80, riskLevel: 'low' },
+      consent: { email: { status: 'granted' }, sms: { status: 'denied' } },
+    });
+  });
+
+  it('patches them: null clears, consent merges channel by channel', async () => {
+    const created = (await admin.create(profile)).body;
+    const patched = await admin.update(created.id, {
+      gender: null,
+      addresses: [],
+      consent: { phone: { status: 'granted', source: 'call' } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).not.toHaveProperty('gender');
+    expect(patched.body.addresses).toEqual([]);
+    expect(patched.body.consent).toMatchObject({
+      email: { status: 'granted' },
+      sms: { status: 'denied' },
+      phone: { status: 'granted', source: 'call' },
+    });
+  });
+
+  it('refuses impossible values, naming each field (future consent: see the domain unit tests)', async () => {
+    const bad = await admin.create({
+      name: 'Bad Profile',
+      birthday: '2999-01-01',
+      addresses: [{ line1: 'x', city: 'y', country: 'usa' }],
+      preferredLanguage: 'english',
+      scores: { valueScore: 101 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'addresses.0.country',
+      'birthday',
+      'preferredLanguage',
+      'scores.valueScore',
+    ]);
+  });
+});

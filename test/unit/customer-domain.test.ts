@@ -154,3 +154,27 @@ describe('guards and consent helpers', () => {
     ).toBe(true);
   });
 });
+
+describe('consent per channel', () => {
+  it('merges channels and names the channel whose consent is dated in the future', () => {
+    const customer = make({ name: 'A', consent: { email: { status: 'granted', source: 'form' } } });
+    const { next } = applyPatch(
+      customer,
+      UpdateCustomerRequest.parse({ consent: { sms: { status: 'denied', source: 'call' } } }),
+      NOW,
+    );
+    expect(next.consent).toEqual({
+      email: { status: 'granted', source: 'form', at: NOW },
+      sms: { status: 'denied', source: 'call', at: NOW },
+    });
+    const future = UpdateCustomerRequest.parse({
+      consent: { phone: { status: 'granted', source: 'x', at: '2999-01-01T00:00:00.000Z' } },
+    });
+    try {
+      applyPatch(customer, future, NOW);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ValidationFailed).issues[0]?.field).toBe('consent.phone.at');
+    }
+  });
+});

@@ -27,6 +27,7 @@ export const handler = httpApi(
     return noContent();
   }),
   route(api.exportCustomer, async ({ actor, path }) => ok(await privacy.exportCustomer(actor, path.id))),
+  route(api.findDuplicates, async ({ actor, path }) => ok(await customers.findDuplicates(actor, path.id))),
   route(api.listCustomers, async ({ actor, query }) =>
     ok(await customers.listCustomers(actor, { ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE })),
   ),

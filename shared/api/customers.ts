@@ -185,6 +185,41 @@ export const exportCustomer = defineOperation({
   },
 });
 
+export const DuplicateList = z
+  .strictObject({
+    items: z
+      .array(
+        z.strictObject({
+          customer: Customer,
+          reasons: z
+            .array(z.enum(['similar-email', 'same-name-and-company']))
+            .min(1)
+            .max(2),
+        }),
+      )
+      .max(100),
+  })
+  .meta({ id: 'DuplicateList' });
+
+export const findDuplicates = defineOperation({
+  operationId: 'findDuplicates',
+  method: 'GET',
+  path: '/customers/{id}/duplicates',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Likely duplicates of a customer, with the reason',
+  description:
+    '`similar-email`: an address that reaches the same mailbox (dots and +tags ignored, googlemail = gmail); ' +
+    '`same-name-and-company`: the same name and company, ignoring case and accents. Phone numbers and exact ' +
+    'e-mail addresses are unique, so they cannot be shared. Every role may ask.',
+  request: { path: CustomerPath },
+  responses: {
+    '200': { description: 'Likely duplicates', content: { 'application/json': { schema: DuplicateList } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
 export const customerOperations = [
   createCustomer,
   listCustomers,
@@ -192,4 +227,5 @@ export const customerOperations = [
   updateCustomer,
   deleteCustomer,
   exportCustomer,
+  findDuplicates,
 ] as const;

@@ -2,7 +2,7 @@ import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from 
 import type { DomainEvent } from '#events/catalog';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { searchKey } from '#shared/domain/contact-normalization';
+import { canonicalEmail, searchKey } from '#shared/domain/contact-normalization';
 import { emailChanges, phoneChanges, tagChanges } from '#shared/domain/customer';
 import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
@@ -31,6 +31,8 @@ export const customerKeys = {
   profile: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' }),
   emailGuard: (address: string) => ({ pk: `CUSTOMER_EMAIL#${address}`, sk: 'GUARD' }),
   phoneGuard: (e164: string) => ({ pk: `CUSTOMER_PHONE#${e164}`, sk: 'GUARD' }),
+  /** Not unique: every customer whose address has this canonical form has one. */
+  similarEmail: (canonical: string, id: string) => ({ pk: `CUSTOMER_EMAIL_CANONICAL#${canonical}`, sk: id }),
   tag: (id: string, tag: string) => ({ pk: `CUSTOMER#${id}`, sk: `TAG#${tag}` }),
 };
 
@@ -141,6 +143,23 @@ const guardAndTagWrites = (before: Customer | undefined, after: Customer | undef
           ExpressionAttributeValues: { ':id': id },
         },
       })),
+      ...emails.added.map((address) => ({
+        Put: {
+          TableName: table(),
+          Item: {
+            ...customerKeys.similarEmail(canonicalEmail(address), id),
+            type: 'customer-email-canonical',
+          },
+        },
+      })),
+      ...emails.removed
+        // Another of the customer's addresses may keep the same canonical form.
+        .filter(
+          (address) => !after?.emails.some((e) => canonicalEmail(e.address) === canonicalEmail(address)),
+        )
+        .map((address) => ({
+          Delete: { TableName: table(), Key: customerKeys.similarEmail(canonicalEmail(address), id) },
+        })),
       ...tags.added.map((tag) => ({
         Put: {
           TableName: table(),
@@ -412,4 +431,51 @@ const servingPage = async (query: CustomerListQuery) => {
 export const listCustomers = async (query: CustomerListQuery) => {
   const { customers, nextCursor } = await servingPage(query);
   return { items: customers.filter((customer) => matches(customer, query)), nextCursor };
+};
+
+/** Customers whose e-mail has the same canonical form as one of `customer`'s (pattern 20). */
+const bySimilarEmail = async (customer: Customer): Promise<string[]> => {
+  const canonicals = [...new Set(customer.emails.map((e) => canonicalEmail(e.address)))];
+  const pages = await Promise.all(
+    canonicals.map((canonical) =>
+      documentClient.send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': customerKeys.similarEmail(canonical, '').pk },
+          Limit: 50,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => (page.Items ?? []).map((item) => item.sk as string));
+};
+
+/** Customers with the same name search key, and the same company key (pattern 21). */
+const bySameNameAndCompany = async (customer: Customer): Promise<Customer[]> => {
+  const key = searchKey(customer.name);
+  const page = await queryIndex(
+    indexes.byName,
+    indexes.byName.value(key),
+    { limit: 50 },
+    { ascending: true, sortKeyPrefix: `${key}#` },
+  );
+  return page.items
+    .map(toCustomer)
+    .filter((other) => searchKey(other.company ?? '') === searchKey(customer.company ?? ''));
+};
+
+export type DuplicateReason = 'similar-email' | 'same-name-and-company';
+
+/** Likely duplicates of a customer, each with why; at most 50 per reason. */
+export const findDuplicates = async (customer: Customer) => {
+  const [emailIds, sameName] = await Promise.all([bySimilarEmail(customer), bySameNameAndCompany(customer)]);
+  const reasons = new Map<string, Set<DuplicateReason>>();
+  const add = (id: string, reason: DuplicateReason) => {
+    if (id !== customer.id) reasons.set(id, (reasons.get(id) ?? new Set()).add(reason));
+  };
+  for (const id of emailIds) add(id, 'similar-email');
+  for (const other of sameName) add(other.id, 'same-name-and-company');
+  const customers = await batchGetProfiles([...reasons.keys()]);
+  return customers.map((other) => ({ customer: other, reasons: [...(reasons.get(other.id) ?? [])].sort() }));
 };

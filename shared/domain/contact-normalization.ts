@@ -11,3 +11,14 @@ export const toE164 = (text: string, defaultCountry: string): string | undefined
 /** Lower-case, accents removed, spaces collapsed: how names and companies are matched. */
 export const searchKey = (text: string): string =>
   text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * The address that mail to `address` most likely reaches: `+tags` and dots in the local part
+ * removed, googlemail.com read as gmail.com. Two customers with the same canonical address are
+ * likely the same person.
+ */
+export const canonicalEmail = (address: string): string => {
+  const [local = '', domain = ''] = address.toLowerCase().split('@');
+  const mailbox = (local.split('+')[0] ?? '').replaceAll('.', '');
+  return `${mailbox}@${domain === 'googlemail.com' ? 'gmail.com' : domain}`;
+};

@@ -21,7 +21,7 @@ export const LifecycleStage = z
   .meta({ id: 'LifecycleStage', description: 'Where the customer is in their relationship with us' });
 
 export type LifecycleStage = z.infer<typeof LifecycleStage>;
-export const MAX_EMAILS = 10;
+export const MAX_EMAILS = 5;
 export const MAX_PHONES = 10;
 export const MAX_TAGS = 20;
 export const MAX_CUSTOM_ATTRIBUTES = 50;

@@ -109,3 +109,9 @@ export const deleteCustomer = async (actor: Actor, id: string, ifMatch?: number 
 
 export const listCustomers = async (_actor: Actor, query: store.CustomerListQuery) =>
   store.listCustomers(query);
+
+/** Likely duplicates of a customer (similar e-mail, same name and company), each with the reason. */
+export const findDuplicates = async (actor: Actor, id: string) => {
+  const customer = await getCustomer(actor, id);
+  return { items: await store.findDuplicates(customer) };
+};

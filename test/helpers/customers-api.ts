@@ -37,6 +37,7 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
       call('POST /customers/{id}/purchases', { pathParameters: { id }, body }),
     logInteraction: (id: string, body: unknown) =>
       call('POST /customers/{id}/interactions', { pathParameters: { id }, body }),
+    duplicates: (id: string) => call('GET /customers/{id}/duplicates', { pathParameters: { id } }),
     exportData: (id: string) => call('GET /customers/{id}/export', { pathParameters: { id } }),
     timeline: (id: string, query: Record<string, string> = {}) =>
       call('GET /customers/{id}/timeline', { pathParameters: { id }, query }),

@@ -333,3 +333,35 @@ describe('the six dimensions of the profile', () => {
     ]);
   });
 });
+
+describe('likely duplicates', () => {
+  it('finds a similar e-mail and the same name and company, with the reasons, and forgets a removed address', async () => {
+    const n = Math.random().toString(36).slice(2, 8);
+    const original = (
+      await admin.create({
+        name: `Ann ${n}`,
+        company: 'Acme',
+        emails: [{ address: `ann.lee.${n}@gmail.com` }],
+      })
+    ).body;
+    const plusTag = (
+      await admin.create({ name: 'Someone', emails: [{ address: `annlee${n}+crm@googlemail.com` }] })
+    ).body;
+    const sameName = (await admin.create({ name: `ANN ${n}`, company: 'ACME' })).body;
+    await admin.create({ name: `Ann ${n}`, company: 'Other Co' });
+    const found = await admin.duplicates(original.id);
+    expect(found.status).toBe(200);
+    const byId = Object.fromEntries(
+      found.body.items.map((d: { customer: { id: string }; reasons: string[] }) => [
+        d.customer.id,
+        d.reasons,
+      ]),
+    );
+    expect(byId).toEqual({ [plusTag.id]: ['similar-email'], [sameName.id]: ['same-name-and-company'] });
+
+    await admin.update(plusTag.id, { emails: [{ address: `someone-${n}@example.com` }] });
+    const after = await admin.duplicates(original.id);
+    expect(after.body.items.map((d: { customer: { id: string } }) => d.customer.id)).toEqual([sameName.id]);
+    expect((await admin.duplicates('01JDQ3Z7YB8V5X1G6N2K4M9P0R')).status).toBe(404);
+  });
+});

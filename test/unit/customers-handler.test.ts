@@ -84,6 +84,7 @@ describe('customers handler', () => {
     expect(items.map((i) => i.Put?.Item?.type ?? i.Delete?.Key?.pk)).toEqual([
       'customer',
       'customer-email-guard',
+      'customer-email-canonical',
       'outbox',
     ]);
   });

@@ -6,13 +6,11 @@ import {
   RecordPurchaseRequest,
   TimelineEntry,
 } from '#shared/schemas/activity';
-import { Cursor, Limit, Ulid } from '#shared/schemas/common';
-import { defineOperation, errorResponses } from './operation.ts';
+import { Cursor, Limit } from '#shared/schemas/common';
+import { CustomerPath } from './customers.ts';
+import { defineOperation, errorResponses, JSON_BODY } from './operation.ts';
 
 /** What happened with a customer: purchases, interactions, the timeline (customerActivityApi). */
-
-const CustomerPath = z.strictObject({ id: Ulid.meta({ description: 'Customer id (ULID)' }) });
-const JSON_BODY = ['application/json'] as const;
 
 export const TimelinePage = z
   .strictObject({

@@ -11,11 +11,11 @@ import {
   Tag,
   UpdateCustomerRequest,
 } from '#shared/schemas/customer';
-import { defineOperation, ETagHeader, errorResponses } from './operation.ts';
+import { defineOperation, ETagHeader, errorResponses, JSON_BODY } from './operation.ts';
 
 /** The customers API contract: one operation per route, served by the customersApi function. */
 
-const CustomerPath = z.strictObject({ id: Ulid.meta({ description: 'Customer id (ULID)' }) });
+export const CustomerPath = z.strictObject({ id: Ulid.meta({ description: 'Customer id (ULID)' }) });
 
 export const IdempotencyKeyHeader = z
   .string()
@@ -45,7 +45,6 @@ export const CustomerPage = z
   })
   .meta({ id: 'CustomerPage' });
 
-const JSON_BODY = ['application/json'] as const;
 const PATCH_BODY = ['application/merge-patch+json', 'application/json'] as const;
 
 export const createCustomer = defineOperation({

@@ -28,6 +28,9 @@ export interface Operation {
   responses: Record<string, ZodOpenApiResponseObject>;
 }
 
+/** The request body media type of most operations. */
+export const JSON_BODY = ['application/json'] as const;
+
 export const defineOperation = <const T extends Operation>(operation: T): T => operation;
 
 /** Body API Gateway itself answers with (authorizer rejection, throttling, failed function), not our Lambda. */

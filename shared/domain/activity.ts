@@ -8,15 +8,9 @@ import type {
 import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
 import { Forbidden, ValidationFailed } from './errors.ts';
+import { notInFuture } from './time.ts';
 
 /** Rules for what happens with a customer: purchases, interactions and lifecycle changes. Pure. */
-
-const notInFuture = (at: string | undefined, now: string, field: string) => {
-  if (at !== undefined && Date.parse(at) > Date.parse(now)) {
-    throw new ValidationFailed([{ in: 'body', field, detail: 'Must not be in the future' }]);
-  }
-  return at ?? now;
-};
 
 /** Sales reps act on the customers they own; admins, managers and marketing on all. */
 export const assertMayRecordPurchase = (actor: Actor, customer: Customer): void => {

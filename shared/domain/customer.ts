@@ -1,6 +1,7 @@
 import { type CreateCustomerRequest, Customer, type UpdateCustomerRequest } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
 import { Forbidden, ValidationFailed } from './errors.ts';
+import { notInFuture } from './time.ts';
 
 /** Customer rules: who may do what, and how a request turns into the next state. Pure functions. */
 
@@ -38,12 +39,8 @@ const consentFrom = (
   channel: ConsentChannel,
   now: string,
 ) => {
-  if (input.at !== undefined && Date.parse(input.at) > Date.parse(now)) {
-    throw new ValidationFailed([
-      { in: 'body', field: `consent.${channel}.at`, detail: 'Consent cannot be given in the future' },
-    ]);
-  }
-  return { status: input.status, source: input.source, at: input.at ?? now };
+  const at = notInFuture(input.at, now, `consent.${channel}.at`, 'Consent cannot be given in the future');
+  return { status: input.status, source: input.source, at };
 };
 
 /** Consent as given per channel, merged over what the customer had; e-mail is always stated. */

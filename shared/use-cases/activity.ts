@@ -23,15 +23,10 @@ import type {
   RecordPurchaseRequest,
 } from '#shared/schemas/activity';
 import { getCustomer, readForChange } from './customers.ts';
+import { eventMeta } from './event-meta.ts';
 import { retryLostRaces } from './retry-races.ts';
 
 /** Purchases, interactions and the timeline of a customer. */
-
-const meta = (actor: Actor, occurredAt: string) => ({
-  eventId: newId(),
-  occurredAt,
-  correlationId: actor.correlationId,
-});
 
 /** The purchase already recorded for this order id, if any; on another customer that is a conflict. */
 const alreadyRecorded = async (customerId: string, externalOrderId: string | undefined) => {
@@ -80,8 +75,8 @@ export const recordPurchase = async (
       });
       const change = lifecycleChange(current, next, 'first-purchase', actor, { id: newId(), now });
       const events: DomainEvent[] = [
-        buildEvent('purchase.recorded', { purchase, purchaseSummary }, meta(actor, now)),
-        ...(change ? [buildEvent('customer.lifecycle_changed', { change }, meta(actor, now))] : []),
+        buildEvent('purchase.recorded', { purchase, purchaseSummary }, eventMeta(actor, now)),
+        ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
       ];
       try {
         await customers.replaceCustomer(current, next, events, [
@@ -116,7 +111,7 @@ export const logInteraction = async (
   assertMayLogInteraction(actor, customer);
   const now = nowIso();
   const interaction = newInteraction(input, customerId, actor, { id: newId(), now });
-  const event = buildEvent('interaction.logged', { interaction }, meta(actor, now));
+  const event = buildEvent('interaction.logged', { interaction }, eventMeta(actor, now));
   if (!(await customers.appendToCustomer(customerId, [timelinePut(interaction)], [event]))) {
     throw new NotFound(`No customer ${customerId}.`);
   }

@@ -14,6 +14,7 @@ import {
 import { NotFound, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type { CreateCustomerRequest, Customer, UpdateCustomerRequest } from '#shared/schemas/customer';
+import { eventMeta } from './event-meta.ts';
 import { retryLostRaces } from './retry-races.ts';
 
 /** Customer use cases: the rules of shared/domain/customer.ts applied to the data of shared/data/customers.ts. */
@@ -27,12 +28,6 @@ export const readForChange = async (id: string, ifMatch?: number | '*'): Promise
   }
   return current;
 };
-
-const eventMeta = (actor: Actor, occurredAt: string) => ({
-  eventId: newId(),
-  occurredAt,
-  correlationId: actor.correlationId,
-});
 
 /**
  * 1. Check the caller may create (and may name the owner).

@@ -18,19 +18,36 @@ export const EventMetadata = z.strictObject({
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
-const definition = <T extends string, S extends z.ZodType>(detailType: T, version: number, data: S) => ({
+/**
+ * `personalDataOf` names the customer whose personal data the event carries: outbox items of such
+ * events are indexed by that customer, so a GDPR erase can purge them (events that carry ids only
+ * leave it out).
+ */
+const definition = <T extends string, S extends z.ZodType>(
+  detailType: T,
+  version: number,
+  data: S,
+  personalDataOf?: (data: z.infer<S>) => string,
+) => ({
   detailType,
   version,
   data,
+  personalDataOf,
   detail: z.strictObject({ metadata: EventMetadata.extend({ version: z.literal(version) }), data }),
 });
 
 export const catalog = {
-  'customer.created': definition('customer.created', 1, z.strictObject({ customer: Customer })),
+  'customer.created': definition(
+    'customer.created',
+    1,
+    z.strictObject({ customer: Customer }),
+    (data) => data.customer.id,
+  ),
   'customer.updated': definition(
     'customer.updated',
     1,
     z.strictObject({ customer: Customer, changedFields: z.array(z.string()).min(1) }),
+    (data) => data.customer.id,
   ),
   'customer.deleted': definition(
     'customer.deleted',
@@ -41,13 +58,34 @@ export const catalog = {
     'customer.lifecycle_changed',
     1,
     z.strictObject({ change: LifecycleChange }),
+    (data) => data.change.customerId,
   ),
   'purchase.recorded': definition(
     'purchase.recorded',
     1,
     z.strictObject({ purchase: Purchase, purchaseSummary: PurchaseSummary }),
+    (data) => data.purchase.customerId,
   ),
-  'interaction.logged': definition('interaction.logged', 1, z.strictObject({ interaction: Interaction })),
+  'interaction.logged': definition(
+    'interaction.logged',
+    1,
+    z.strictObject({ interaction: Interaction }),
+    (data) => data.interaction.customerId,
+  ),
+  'customer.merged': definition(
+    'customer.merged',
+    1,
+    z.strictObject({
+      customer: Customer,
+      mergedId: z.string().meta({ description: 'The id merged into `customer`; it now redirects there' }),
+    }),
+    (data) => data.customer.id,
+  ),
+  'customer.erased': definition(
+    'customer.erased',
+    1,
+    z.strictObject({ customerId: z.string(), erasedBy: z.string(), erasedAt: z.iso.datetime() }),
+  ),
 } as const;
 
 export type DetailType = keyof typeof catalog;
@@ -68,6 +106,10 @@ export const buildEvent = <T extends DetailType>(
   detailType,
   detail: { metadata: { ...meta, version: catalog[detailType].version }, data } as EventDetail<T>,
 });
+
+/** The customer whose personal data the event carries, if any. */
+export const personalDataOf = (event: DomainEvent): string | undefined =>
+  (catalog[event.detailType].personalDataOf as ((data: unknown) => string) | undefined)?.(event.detail.data);
 
 /** Parses an EventBridge event's detail against the catalog; throws a ZodError when it does not fit. */
 export const parseDetail = <T extends DetailType>(detailType: T, detail: unknown): EventDetail<T> =>

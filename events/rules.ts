@@ -11,7 +11,7 @@ export interface RuleDefinition {
   /** PascalCase, unique; becomes the rule's construct id. */
   name: string;
   description: string;
-  target: 'welcomeEmail';
+  target: 'welcomeEmail' | 'customerCleanup';
   /** An EventBridge event pattern (the subset the local matcher supports: see local/event-pattern.ts). */
   pattern: Record<string, unknown>;
 }
@@ -26,5 +26,11 @@ export const rules: readonly RuleDefinition[] = [
       'detail-type': ['customer.created'],
       detail: { data: { customer: { consent: { email: { status: ['granted'] } } } } },
     },
+  },
+  {
+    name: 'CustomerCleanup',
+    description: "Finishes moving a merged customer's records, and purging an erased one's",
+    target: 'customerCleanup',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['customer.merged', 'customer.erased'] },
   },
 ];

@@ -5,7 +5,7 @@
 export const lambdaFunctions = {
   customersApi: {
     entry: 'functions/api/customers.ts',
-    description: 'Customers API: create, read, update, delete, list',
+    description: 'Customers API: create, read, update, delete, list, search, merge, export, erase',
     kind: 'api',
   },
   customerActivityApi: {
@@ -26,6 +26,11 @@ export const lambdaFunctions = {
   welcomeEmail: {
     entry: 'functions/consumers/welcome-email.ts',
     description: 'Sends the welcome e-mail once per consenting new customer',
+    kind: 'event',
+  },
+  customerCleanup: {
+    entry: 'functions/consumers/customer-cleanup.ts',
+    description: 'Finishes merges (moving records) and erasures (purging records) after the API',
     kind: 'event',
   },
 } as const;

@@ -15,6 +15,23 @@ export interface GrantableResources {
 
 const ALL_INDEXES = TABLE.globalIndexes.map((index) => index.indexName);
 
+const grantCustomerRecordAccess = (fn: CrmFunction, table: ITable) =>
+  fn.grantTable(
+    table,
+    [
+      'GetItem',
+      'Query',
+      'BatchGetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'BatchWriteItem',
+      'TransactWriteItems',
+      'ConditionCheckItem',
+    ] satisfies TableAction[],
+    { indexes: ALL_INDEXES },
+  );
+
 /**
  * What each function may do, and nothing more. Keyed by every catalog name, so adding a function
  * to functions/catalog.ts fails type-checking until someone decides its permissions here.
@@ -26,22 +43,11 @@ export const functionPermissions: Record<
   (fn: CrmFunction, resources: GrantableResources) => void
 > = {
   // CRUD + list through the indexes, uniqueness guards and outbox items in transactions,
-  // Powertools idempotency records (it deletes the in-progress record when a request fails).
-  customersApi: (fn, { table }) =>
-    fn.grantTable(
-      table,
-      [
-        'GetItem',
-        'Query',
-        'BatchGetItem',
-        'PutItem',
-        'UpdateItem',
-        'DeleteItem',
-        'TransactWriteItems',
-        'ConditionCheckItem',
-      ] satisfies TableAction[],
-      { indexes: ALL_INDEXES },
-    ),
+  // Powertools idempotency records (it deletes the in-progress record when a request fails),
+  // merges (moves in transactions) and erases (batch deletes of a person's items and events).
+  customersApi: (fn, { table }) => grantCustomerRecordAccess(fn, table),
+  // The same merge and erase steps as customersApi, run again from their events.
+  customerCleanup: (fn, { table }) => grantCustomerRecordAccess(fn, table),
   // Reads the customer and its timeline; one transaction per purchase (profile, timeline entry,
   // order-id guard, outbox) or interaction (condition check, entry, outbox); reads order-id guards.
   customerActivityApi: (fn, { table }) =>

@@ -7,7 +7,7 @@ import {
   TimelineEntry,
 } from '#shared/schemas/activity';
 import { Cursor, Limit } from '#shared/schemas/common';
-import { CustomerPath } from './customers.ts';
+import { CustomerPath, movedResponse } from './customers.ts';
 import { defineOperation, errorResponses, JSON_BODY } from './operation.ts';
 
 /** What happened with a customer: purchases, interactions, the timeline (customerActivityApi). */
@@ -41,6 +41,7 @@ export const recordPurchase = defineOperation({
       description: 'This externalOrderId was already recorded: the first purchase',
       content: { 'application/json': { schema: Purchase } },
     },
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404, 409, 415),
   },
 });
@@ -57,6 +58,7 @@ export const logInteraction = defineOperation({
   request: { path: CustomerPath, body: { schema: LogInteractionRequest, contentTypes: JSON_BODY } },
   responses: {
     '201': { description: 'Logged', content: { 'application/json': { schema: Interaction } } },
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404, 415),
   },
 });
@@ -81,6 +83,7 @@ export const getTimeline = defineOperation({
       description: 'A page of the timeline',
       content: { 'application/json': { schema: TimelinePage } },
     },
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404),
   },
 });

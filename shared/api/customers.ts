@@ -30,6 +30,26 @@ export const IfMatchHeader = z
   .regex(/^(\*|(W\/)?"\d{1,10}")$/, 'Must be an ETag such as "3"')
   .meta({ description: 'Only apply the change if the record is still at this version (its ETag)' });
 
+export const CustomerMoved = z
+  .strictObject({ customerId: Ulid, mergedInto: Ulid })
+  .meta({ id: 'CustomerMoved', description: 'The id was merged into `mergedInto`' });
+
+/** Every operation on one customer: a merged id answers 308 with the same path under the survivor. */
+export const movedResponse = {
+  '308': {
+    description:
+      'The customer was merged into another: repeat the request at Location (HTTP clients follow it on their own)',
+    headers: z.strictObject({
+      Location: z
+        .string()
+        .max(300)
+        .regex(/^\/customers\/[0-9A-HJKMNP-TV-Z]{26}(\/[a-z]+)?(\?[\x21-\x7e]*)?$/)
+        .meta({ description: 'The same path under the surviving customer' }),
+    }),
+    content: { 'application/json': { schema: CustomerMoved } },
+  },
+} as const;
+
 const CustomerResponse = (description: string, extraHeaders: Record<string, z.ZodType> = {}) => ({
   description,
   headers: z.strictObject({ ETag: ETagHeader, ...extraHeaders }),
@@ -70,7 +90,7 @@ export const createCustomer = defineOperation({
         .regex(/^\/customers\/[0-9A-HJKMNP-TV-Z]{26}$/)
         .meta({ description: 'Path of the new customer' }),
     }),
-    ...errorResponses(400, 401, 403, 409, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 415, 422),
   },
 });
 
@@ -84,7 +104,11 @@ export const getCustomer = defineOperation({
   summary: 'Read a customer',
   description: 'Every role may read every customer. The ETag header carries the version for If-Match.',
   request: { path: CustomerPath },
-  responses: { '200': CustomerResponse('The customer'), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    '200': CustomerResponse('The customer'),
+    ...movedResponse,
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const updateCustomer = defineOperation({
@@ -106,6 +130,7 @@ export const updateCustomer = defineOperation({
   },
   responses: {
     '200': CustomerResponse('The changed customer'),
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404, 409, 412, 415),
   },
 });
@@ -120,7 +145,11 @@ export const deleteCustomer = defineOperation({
   summary: 'Delete a customer',
   description: 'Admins and managers only. Send the ETag in If-Match to delete only the version you read.',
   request: { path: CustomerPath, headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }) },
-  responses: { '204': { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409, 412) },
+  responses: {
+    '204': { description: 'Deleted' },
+    ...movedResponse,
+    ...errorResponses(400, 401, 403, 404, 409, 412),
+  },
 });
 
 export const listCustomers = defineOperation({
@@ -180,6 +209,7 @@ export const exportCustomer = defineOperation({
   request: { path: CustomerPath },
   responses: {
     '200': { description: 'The export', content: { 'application/json': { schema: CustomerExport } } },
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -215,7 +245,63 @@ export const findDuplicates = defineOperation({
   request: { path: CustomerPath },
   responses: {
     '200': { description: 'Likely duplicates', content: { 'application/json': { schema: DuplicateList } } },
+    ...movedResponse,
     ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+export const MergeRequest = z
+  .strictObject({ sourceId: Ulid.meta({ description: 'The duplicate to fold into this customer' }) })
+  .meta({ id: 'MergeRequest' });
+
+export const mergeCustomer = defineOperation({
+  operationId: 'mergeCustomer',
+  method: 'POST',
+  path: '/customers/{id}/merge',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Merge a duplicate into this customer',
+  description:
+    'Folds `sourceId` into this customer, which keeps its id: its values win, the source fills what it lacks, ' +
+    'e-mails, phones, tags, addresses and interests are united, consent per channel keeps the latest decision, ' +
+    'purchase aggregates are added up, and every timeline entry and sent-e-mail record moves over. The source ' +
+    'id then answers 308 to this customer. A union over a limit (e.g. more than 5 e-mail addresses) is a 409 ' +
+    'naming the field: nothing is dropped. Repeating a merge that was done returns the customer. Emits ' +
+    '`customer.merged`. Whoever may edit both customers may merge them.',
+  request: { path: CustomerPath, body: { schema: MergeRequest, contentTypes: JSON_BODY } },
+  responses: {
+    '200': CustomerResponse('The merged customer'),
+    ...movedResponse,
+    ...errorResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
+export const ErasureReceipt = z
+  .strictObject({ customerId: Ulid, erasedAt: Timestamp, erasedBy: UserId })
+  .meta({ id: 'ErasureReceipt', description: 'What is kept of an erased customer: no personal data' });
+
+export const eraseCustomer = defineOperation({
+  operationId: 'eraseCustomer',
+  method: 'POST',
+  path: '/customers/{id}/erase',
+  function: 'customersApi',
+  auth: 'jwt',
+  tag: 'Customers',
+  summary: 'Erase everything held about a person (GDPR right to erasure)',
+  description:
+    'Deletes the profile, every timeline entry, sent-e-mail record, tag, uniqueness guard, order guard and ' +
+    'index entry of the person, the ids merged into them, and the not yet expired events carrying their ' +
+    'data; keeps only a receipt (id, when, who). Idempotent: erasing again returns the same receipt. The id ' +
+    'then answers 404. Emits `customer.erased` (ids only). Admins and managers only.',
+  request: { path: CustomerPath },
+  responses: {
+    '200': {
+      description: 'Erased (now or before)',
+      content: { 'application/json': { schema: ErasureReceipt } },
+    },
+    ...movedResponse,
+    ...errorResponses(400, 401, 403, 404, 409),
   },
 });
 
@@ -227,4 +313,6 @@ export const customerOperations = [
   deleteCustomer,
   exportCustomer,
   findDuplicates,
+  mergeCustomer,
+  eraseCustomer,
 ] as const;

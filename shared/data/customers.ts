@@ -34,6 +34,10 @@ export const customerKeys = {
   /** Not unique: every customer whose address has this canonical form has one. */
   similarEmail: (canonical: string, id: string) => ({ pk: `CUSTOMER_EMAIL_CANONICAL#${canonical}`, sk: id }),
   tag: (id: string, tag: string) => ({ pk: `CUSTOMER#${id}`, sk: `TAG#${tag}` }),
+  /** What became of an id that has no profile any more: merged into another, or erased. */
+  tombstone: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'TOMBSTONE' }),
+  /** In the surviving customer's partition: an id merged into it (so an erase finds its tombstone). */
+  mergedFrom: (id: string, sourceId: string) => ({ pk: `CUSTOMER#${id}`, sk: `MERGED_FROM#${sourceId}` }),
 };
 
 const indexes = {
@@ -286,6 +290,142 @@ export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<
     },
     [event],
   );
+
+export type Tombstone =
+  | { fate: 'merged'; customerId: string; mergedInto: string; at: string; by: string }
+  | { fate: 'erased'; customerId: string; at: string; by: string };
+
+export const getTombstone = async (id: string): Promise<Tombstone | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table(), Key: customerKeys.tombstone(id), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, type: _type, ...tombstone } = Item;
+  return tombstone as Tombstone;
+};
+
+/** The transaction entry that writes a tombstone (replacing a `merged` one when the person is erased). */
+export const tombstonePut = (tombstone: Tombstone) => ({
+  Put: {
+    TableName: table(),
+    Item: { ...customerKeys.tombstone(tombstone.customerId), type: 'customer-tombstone', ...tombstone },
+  },
+});
+
+/**
+ * Step one of a GDPR erase: the profile, its guards, tags and similar-e-mail items go in one
+ * transaction with the tombstone and `customer.erased`. The rest of the partition follows
+ * (customer-record.ts).
+ */
+export const eraseProfile = (customer: Customer, tombstone: Tombstone, event: DomainEvent): Promise<void> =>
+  commitCustomer(
+    {
+      before: customer,
+      profileWrite: {
+        Delete: {
+          TableName: table(),
+          Key: customerKeys.profile(customer.id),
+          ...versioned(customer.version),
+        },
+      },
+    },
+    [event],
+    [tombstonePut(tombstone)],
+  );
+
+/** Records an erase when no profile is left (a deleted customer's leftovers): tombstone and event. */
+export const recordErasure = async (tombstone: Tombstone, event: DomainEvent): Promise<void> => {
+  await documentClient.send(
+    new TransactWriteCommand({ TransactItems: [tombstonePut(tombstone), outboxPut(event)] }),
+  );
+};
+
+/**
+ * Step one of a merge, in one transaction: the merged profile replaces the target's, the source's
+ * profile is deleted and a tombstone left in its place, the source's e-mail and phone guards are
+ * handed to the target, its tag and similar-e-mail items re-keyed, with `customer.merged`. Both
+ * profiles are version-checked: a concurrent change of either is a lost race, retried on fresh
+ * data. The children (timeline, ledger) move in later steps (customer-record.ts).
+ */
+export const commitMerge = async (
+  change: { target: Customer; source: Customer; merged: Customer; tombstone: Tombstone },
+  events: readonly DomainEvent[],
+  extraWrites: readonly Record<string, unknown>[],
+): Promise<void> => {
+  const { target, source, merged } = change;
+  const handOver = (key: { pk: string; sk: string }) => ({
+    Update: {
+      TableName: table(),
+      Key: key,
+      UpdateExpression: 'SET customerId = :target',
+      ConditionExpression: 'customerId = :source',
+      ExpressionAttributeValues: { ':target': target.id, ':source': source.id },
+    },
+  });
+  const sourceCanonicals = [...new Set(source.emails.map((e) => canonicalEmail(e.address)))];
+  const newTags = merged.tags.filter((tag) => !target.tags.includes(tag));
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: profileItem(merged), ...versioned(target.version) } },
+          {
+            Delete: {
+              TableName: table(),
+              Key: customerKeys.profile(source.id),
+              ...versioned(source.version),
+            },
+          },
+          tombstonePut(change.tombstone),
+          ...source.emails.map((e) => handOver(customerKeys.emailGuard(e.address))),
+          ...source.phones.map((p) => handOver(customerKeys.phoneGuard(p.number))),
+          ...sourceCanonicals.flatMap((canonical) => [
+            { Delete: { TableName: table(), Key: customerKeys.similarEmail(canonical, source.id) } },
+            {
+              Put: {
+                TableName: table(),
+                Item: {
+                  ...customerKeys.similarEmail(canonical, target.id),
+                  type: 'customer-email-canonical',
+                },
+              },
+            },
+          ]),
+          ...source.tags.map((tag) => ({
+            Delete: { TableName: table(), Key: customerKeys.tag(source.id, tag) },
+          })),
+          ...newTags.map((tag) => ({
+            Put: {
+              TableName: table(),
+              Item: {
+                ...customerKeys.tag(target.id, tag),
+                type: 'customer-tag',
+                gsi1pk: indexes.byTag.value(tag),
+                gsi1sk: target.id,
+              },
+            },
+          })),
+          ...extraWrites,
+          ...events.map(outboxPut),
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = failedConditions(error);
+    if (!failed) throw error;
+    if (failed.includes(0) || failed.includes(1))
+      throw new VersionMismatch('A customer changed during the merge.');
+    throw new ConcurrentWrite('Another request changed these customers; try again.');
+  }
+};
+
+/** The pointer, in the survivor's partition, to an id merged into it. */
+export const mergedFromPut = (targetId: string, sourceId: string, at: string) => ({
+  Put: {
+    TableName: table(),
+    Item: { ...customerKeys.mergedFrom(targetId, sourceId), type: 'customer-merged-from', sourceId, at },
+  },
+});
 
 /** Records something that happened to a customer without changing the profile (it must still exist). */
 export const appendToCustomer = async (

@@ -1,4 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import type { Purchase } from '#shared/schemas/activity';
@@ -42,4 +43,31 @@ export const findPurchaseByOrderId = async (externalOrderId: string): Promise<Pu
     new GetCommand({ TableName: config.tableName, Key: key, ConsistentRead: true }),
   );
   return Item ? (toEntry(Item) as Purchase) : undefined;
+};
+
+/** The transaction entry that hands an order's guard to the customer a purchase was merged into. */
+export const orderGuardHandOver = (externalOrderId: string, from: string, to: string) => ({
+  Update: {
+    TableName: config.tableName,
+    Key: guardKey(externalOrderId),
+    UpdateExpression: 'SET customerId = :to',
+    ConditionExpression: 'customerId = :from',
+    ExpressionAttributeValues: { ':from': from, ':to': to },
+  },
+});
+
+/** Deletes an order's guard if it still belongs to `customerId` (GDPR erase). */
+export const deleteOrderGuard = async (externalOrderId: string, customerId: string): Promise<void> => {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: config.tableName,
+        Key: guardKey(externalOrderId),
+        ConditionExpression: 'customerId = :id',
+        ExpressionAttributeValues: { ':id': customerId },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 };

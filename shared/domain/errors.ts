@@ -63,3 +63,14 @@ export class RequestInProgress extends DomainError {
 export class ConcurrentWrite extends DomainError {
   readonly kind = 'conflict';
 }
+
+/** The customer was merged into another: the same request belongs at the survivor (308). */
+export class CustomerMerged extends DomainError {
+  readonly kind = 'moved';
+  constructor(
+    readonly customerId: string,
+    readonly mergedInto: string,
+  ) {
+    super(`Customer ${customerId} was merged into ${mergedInto}.`);
+  }
+}

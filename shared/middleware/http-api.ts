@@ -10,7 +10,7 @@ import type { Operation } from '#shared/api/operation';
 import { routeKey } from '#shared/api/routes';
 import { config } from '#shared/config';
 import type { Actor } from '#shared/domain/actor';
-import { Forbidden } from '#shared/domain/errors';
+import { CustomerMerged, Forbidden } from '#shared/domain/errors';
 import { actorFromEvent } from '#shared/http/claims';
 import type { Reply } from '#shared/http/reply';
 import { parseRequest } from '#shared/http/request';
@@ -42,6 +42,16 @@ export const route = <O extends Operation>(
   operation: O,
   handle: (request: ApiRequest<O>) => Promise<Reply>,
 ): RouteHandler => ({ operation, handle: handle as RouteHandler['handle'] });
+
+/** 308 to the same request under the surviving customer (the operation documents it). */
+const movedReply = (moved: CustomerMerged, event: APIGatewayProxyEventV2WithJWTAuthorizer): Reply => {
+  const path = event.rawPath.replace(`/customers/${moved.customerId}`, `/customers/${moved.mergedInto}`);
+  return {
+    status: 308,
+    body: { customerId: moved.customerId, mergedInto: moved.mergedInto },
+    headers: { Location: event.rawQueryString ? `${path}?${event.rawQueryString}` : path },
+  };
+};
 
 const anonymous = (requestId: string): Actor => ({
   userId: 'anonymous',
@@ -98,6 +108,7 @@ export const httpApi = (...routes: RouteHandler[]) => {
       } as ApiRequest<Operation>);
       return replyResponse(operation, reply);
     } catch (error) {
+      if (error instanceof CustomerMerged) return replyResponse(operation, movedReply(error, event));
       return errorResponse(error, requestId);
     }
   };

@@ -109,7 +109,14 @@ export const LifecycleChange = z
     ...entryBase,
     from: LifecycleStage,
     to: LifecycleStage,
-    reason: z.enum(['manual', 'first-purchase']),
+    reason: z
+      .enum(['manual', 'first-purchase', 'repeat-purchases', 'purchased-again', 'inactivity', 'merge'])
+      .meta({
+        description:
+          '`manual`: set by a person; `first-purchase`: a lead or prospect bought; `repeat-purchases`: enough ' +
+          'orders to be loyal; `purchased-again`: an at-risk or churned customer bought; `inactivity`: no ' +
+          'purchase for the configured number of days; `merge`: two records of the person were merged',
+      }),
     changedBy: UserId,
   })
   .meta({ id: 'LifecycleChange', description: 'A change of lifecycle stage, with who and why' });

@@ -14,7 +14,7 @@ import {
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { assertValidCustomer } from '#shared/domain/customer';
-import { Conflict, NotFound } from '#shared/domain/errors';
+import { Conflict } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type {
   Interaction,
@@ -22,7 +22,7 @@ import type {
   Purchase,
   RecordPurchaseRequest,
 } from '#shared/schemas/activity';
-import { getCustomer, readForChange } from './customers.ts';
+import { getCustomer, missingCustomer, readForChange } from './customers.ts';
 import { eventMeta } from './event-meta.ts';
 import { retryLostRaces } from './retry-races.ts';
 
@@ -113,7 +113,7 @@ export const logInteraction = async (
   const interaction = newInteraction(input, customerId, actor, { id: newId(), now });
   const event = buildEvent('interaction.logged', { interaction }, eventMeta(actor, now));
   if (!(await customers.appendToCustomer(customerId, [timelinePut(interaction)], [event]))) {
-    throw new NotFound(`No customer ${customerId}.`);
+    throw await missingCustomer(customerId);
   }
   return interaction;
 };

@@ -11,7 +11,7 @@ import {
   assertValidCustomer,
   newCustomer,
 } from '#shared/domain/customer';
-import { NotFound, VersionMismatch } from '#shared/domain/errors';
+import { CustomerMerged, type DomainError, NotFound, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type { CreateCustomerRequest, Customer, UpdateCustomerRequest } from '#shared/schemas/customer';
 import { eventMeta } from './event-meta.ts';
@@ -19,10 +19,19 @@ import { retryLostRaces } from './retry-races.ts';
 
 /** Customer use cases: the rules of shared/domain/customer.ts applied to the data of shared/data/customers.ts. */
 
+/** Why an id has no profile: merged (the request belongs at the survivor: 308), erased, or never there. */
+export const missingCustomer = async (id: string): Promise<DomainError> => {
+  const tombstone = await store.getTombstone(id);
+  if (tombstone?.fate === 'merged') return new CustomerMerged(id, tombstone.mergedInto);
+  if (tombstone?.fate === 'erased')
+    return new NotFound(`Customer ${id} was erased on ${tombstone.at.slice(0, 10)}.`);
+  return new NotFound(`No customer ${id}.`);
+};
+
 /** The record a change starts from: read strongly consistent (it must be the latest version), checked against If-Match. */
 export const readForChange = async (id: string, ifMatch?: number | '*'): Promise<Customer> => {
   const current = await store.getCustomer(id, { consistent: true });
-  if (!current) throw new NotFound(`No customer ${id}.`);
+  if (!current) throw await missingCustomer(id);
   if (typeof ifMatch === 'number' && ifMatch !== current.version) {
     throw new VersionMismatch(`The customer is at version ${current.version}, not ${ifMatch}.`);
   }
@@ -46,8 +55,20 @@ export const createCustomer = async (actor: Actor, input: CreateCustomerRequest)
 /** Every role may read every customer. */
 export const getCustomer = async (_actor: Actor, id: string): Promise<Customer> => {
   const customer = await store.getCustomer(id);
-  if (!customer) throw new NotFound(`No customer ${id}.`);
+  if (!customer) throw await missingCustomer(id);
   return customer;
+};
+
+/** The customer an id names now, following merges (an Idempotency-Key replay of a create). */
+export const getCurrentCustomer = async (actor: Actor, id: string): Promise<Customer> => {
+  for (let hops = 0; ; hops++) {
+    try {
+      return await getCustomer(actor, id);
+    } catch (error) {
+      if (!(error instanceof CustomerMerged) || hops >= 10) throw error;
+      id = error.mergedInto;
+    }
+  }
 };
 
 /**

@@ -1,14 +1,12 @@
 import { readCustomerPartition } from '#shared/data/customer-record';
 import { toDelivery } from '#shared/data/email-deliveries';
 import { toEntry } from '#shared/data/timeline';
-import { type Actor, hasAnyRole } from '#shared/domain/actor';
-import { Forbidden } from '#shared/domain/errors';
+import type { Actor } from '#shared/domain/actor';
+import { assertMayHandlePrivacyRequests } from '#shared/domain/privacy';
 import { nowIso } from '#shared/ids';
 import { getCustomer } from './customers.ts';
 
-/** Data-protection requests (GDPR): export now; erase comes with the rest of Customer 360. */
-
-const PRIVACY_ROLES = ['admin', 'manager'] as const;
+/** Data-protection requests (GDPR): export; erase is in erasure.ts. */
 
 /**
  * 1. Only admins and managers answer data-protection requests.
@@ -16,8 +14,7 @@ const PRIVACY_ROLES = ['admin', 'manager'] as const;
  *    the profile, the timeline (purchases, interactions, lifecycle changes), the e-mails sent.
  */
 export const exportCustomer = async (actor: Actor, customerId: string) => {
-  if (!hasAnyRole(actor, PRIVACY_ROLES))
-    throw new Forbidden('Only admins and managers may export personal data.');
+  assertMayHandlePrivacyRequests(actor);
   const customer = await getCustomer(actor, customerId);
   const items = await readCustomerPartition(customerId);
   return {

@@ -24,7 +24,8 @@ export const apiEvent = (options: {
   return {
     version: '2.0',
     routeKey: options.routeKey,
-    rawPath: options.path ?? template,
+    rawPath:
+      options.path ?? template.replace(/\{(\w+)\}/g, (slot, name) => options.pathParameters?.[name] ?? slot),
     rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
     headers,
     queryStringParameters: options.query,

@@ -39,6 +39,9 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
       call('POST /customers/{id}/interactions', { pathParameters: { id }, body }),
     duplicates: (id: string) => call('GET /customers/{id}/duplicates', { pathParameters: { id } }),
     exportData: (id: string) => call('GET /customers/{id}/export', { pathParameters: { id } }),
+    merge: (id: string, sourceId: string) =>
+      call('POST /customers/{id}/merge', { pathParameters: { id }, body: { sourceId } }),
+    erase: (id: string) => call('POST /customers/{id}/erase', { pathParameters: { id } }),
     timeline: (id: string, query: Record<string, string> = {}) =>
       call('GET /customers/{id}/timeline', { pathParameters: { id }, query }),
   };

@@ -55,26 +55,30 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('customersApi gets exactly its item actions, on the table and each index', () => {
-    const statements = statementsOf('customersApi');
-    expect(dynamodbActions(statements)).toEqual(
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:TransactWriteItems',
-        'dynamodb:UpdateItem',
-      ].sort(),
-    );
-    const resources = JSON.stringify(
-      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
-    );
-    for (const index of TABLE.globalIndexes) expect(resources).toContain(`/index/${index.indexName}"`);
-    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
-  });
+  it.each(['customersApi', 'customerCleanup'] as const)(
+    '%s gets exactly its item actions, on the table and each index',
+    (name) => {
+      const statements = statementsOf(name);
+      expect(dynamodbActions(statements)).toEqual(
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:TransactWriteItems',
+          'dynamodb:UpdateItem',
+        ].sort(),
+      );
+      const resources = JSON.stringify(
+        statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+      );
+      for (const index of TABLE.globalIndexes) expect(resources).toContain(`/index/${index.indexName}"`);
+      expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+    },
+  );
 
   it('outboxPublisher may put events on the bus and read the table stream, nothing else of the table', () => {
     const statements = statementsOf('outboxPublisher');

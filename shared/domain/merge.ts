@@ -1,0 +1,123 @@
+import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
+import type { Actor } from './actor.ts';
+import { assertMayEdit } from './customer.ts';
+import { ValidationFailed } from './errors.ts';
+
+/**
+ * Merging two records of the same person: `source` is folded into `target`, which keeps its id.
+ * Nothing is lost: the target's values win, the source fills what the target lacks, lists are
+ * united, consent per channel keeps the latest decision, and the purchase aggregates are added up
+ * (the same order cannot sit on both: external order ids are unique).
+ */
+
+/** Both records must be the caller's to edit: a merge changes the one and removes the other. */
+export const assertMayMerge = (actor: Actor, target: Customer, source: Customer): void => {
+  if (target.id === source.id) {
+    throw new ValidationFailed([{ in: 'body', field: 'sourceId', detail: 'Must differ from the target id' }]);
+  }
+  assertMayEdit(actor, target, {});
+  assertMayEdit(actor, source, {});
+};
+
+const unionBy = <T>(first: readonly T[], second: readonly T[], key: (item: T) => string): T[] => {
+  const seen = new Set(first.map(key));
+  return [...first, ...second.filter((item) => !seen.has(key(item)))];
+};
+
+type Consent = Customer['consent'][keyof Customer['consent']];
+
+/** The later decision wins; a decision with a time beats one without. */
+const latestConsent = (a: Consent, b: Consent): Consent => {
+  if (!a || a.status === 'unknown') return b ?? a;
+  if (!b || b.status === 'unknown') return a;
+  return (b.at ?? '') > (a.at ?? '') ? b : a;
+};
+
+export const combineSummaries = (
+  a: PurchaseSummary | undefined,
+  b: PurchaseSummary | undefined,
+): PurchaseSummary | undefined => {
+  if (!a || !b) return a ?? b;
+  const byCurrency = [...a.byCurrency];
+  for (const entry of b.byCurrency) {
+    const index = byCurrency.findIndex((e) => e.currency === entry.currency);
+    const previous = byCurrency[index];
+    if (!previous) {
+      byCurrency.push(entry);
+      continue;
+    }
+    const orderCount = previous.orderCount + entry.orderCount;
+    const totalSpent = previous.totalSpent + entry.totalSpent;
+    byCurrency[index] = {
+      currency: entry.currency,
+      orderCount,
+      totalSpent,
+      averageOrderValue: orderCount === 0 ? 0 : Math.round(totalSpent / orderCount),
+    };
+  }
+  return {
+    orderCount: a.orderCount + b.orderCount,
+    firstPurchaseAt: a.firstPurchaseAt < b.firstPurchaseAt ? a.firstPurchaseAt : b.firstPurchaseAt,
+    lastPurchaseAt: a.lastPurchaseAt > b.lastPurchaseAt ? a.lastPurchaseAt : b.lastPurchaseAt,
+    byCurrency,
+  };
+};
+
+/** How far along the relationship got; a merge never moves a buyer back to lead or prospect. */
+const EARLY_STAGES: readonly LifecycleStage[] = ['lead', 'prospect'];
+
+const mergedStage = (target: Customer, source: Customer): LifecycleStage => {
+  const targetBought = (target.purchaseSummary?.orderCount ?? 0) > 0;
+  const sourceBought = (source.purchaseSummary?.orderCount ?? 0) > 0;
+  if (!targetBought && sourceBought) return source.lifecycleStage;
+  if (EARLY_STAGES.includes(target.lifecycleStage) && EARLY_STAGES.includes(source.lifecycleStage)) {
+    return target.lifecycleStage === 'prospect' || source.lifecycleStage === 'prospect' ? 'prospect' : 'lead';
+  }
+  return target.lifecycleStage;
+};
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The merged record (not yet validated: a union over a list's limit is refused by the caller's
+ * validation, naming the field, rather than dropping values).
+ */
+export const mergeCustomers = (target: Customer, source: Customer, now: string): Customer => {
+  const merged: Record<string, unknown> = { ...target };
+  // Fields the target lacks come from the source; records (custom fields, scores) merge key by key.
+  for (const [key, value] of Object.entries(source)) {
+    const own = merged[key];
+    if (own === undefined) merged[key] = value;
+    else if (isPlainObject(own) && isPlainObject(value)) merged[key] = { ...value, ...own };
+  }
+  for (const [key, value] of Object.entries(source)) {
+    const own = target[key as keyof Customer];
+    if (Array.isArray(own) && Array.isArray(value)) {
+      merged[key] = unionBy(own as unknown[], value as unknown[], (item) =>
+        isPlainObject(item) && ('address' in item || 'number' in item)
+          ? String(item.address ?? item.number)
+          : JSON.stringify(item),
+      );
+    }
+  }
+  return {
+    ...(merged as Customer),
+    consent: {
+      email: latestConsent(target.consent.email, source.consent.email) ?? target.consent.email,
+      ...(target.consent.sms || source.consent.sms
+        ? { sms: latestConsent(target.consent.sms, source.consent.sms) }
+        : {}),
+      ...(target.consent.phone || source.consent.phone
+        ? { phone: latestConsent(target.consent.phone, source.consent.phone) }
+        : {}),
+    },
+    purchaseSummary: combineSummaries(target.purchaseSummary, source.purchaseSummary),
+    lifecycleStage: mergedStage(target, source),
+    createdAt: target.createdAt < source.createdAt ? target.createdAt : source.createdAt,
+    createdBy: target.createdAt < source.createdAt ? target.createdBy : source.createdBy,
+    id: target.id,
+    version: target.version + 1,
+    updatedAt: now,
+  };
+};

@@ -33,6 +33,13 @@ export const lambdaFunctions = {
     description: 'Finishes merges (moving records) and erasures (purging records) after the API',
     kind: 'event',
   },
+  lifecycleReview: {
+    entry: 'functions/scheduled/lifecycle-review.ts',
+    description: 'Daily: moves buyers without recent purchases to at-risk or churned',
+    kind: 'schedule',
+    /** 03:15 UTC every day (EventBridge schedule expression). */
+    schedule: 'cron(15 3 * * ? *)',
+  },
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

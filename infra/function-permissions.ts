@@ -54,6 +54,9 @@ export const functionPermissions: Record<
     fn.grantTable(table, ['GetItem', 'Query', 'TransactWriteItems', 'PutItem', 'ConditionCheckItem']),
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
+  // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction.
+  lifecycleReview: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'TransactWriteItems'], { indexes: ['gsi2'] }),
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {

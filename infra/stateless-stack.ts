@@ -8,7 +8,8 @@ import {
 } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -100,7 +101,7 @@ export class StatelessStack extends Stack {
           bundledFiles: bundledFiles[name],
         });
         functionPermissions[name](fn, resources);
-        if (definition.kind === 'event') {
+        if (definition.kind === 'event' || definition.kind === 'schedule') {
           const failures = new DeadLetterQueue(fn, 'AsyncFailures', {
             description: `Invocations of ${name} that failed after Lambda's retries (with the event and the error).`,
           });
@@ -117,6 +118,16 @@ export class StatelessStack extends Stack {
     for (const name of names) handlers[name] = this.functions[name].function;
     this.httpApi.addOperations(operations, handlers);
     new EventRules(this, 'Rules', { bus: eventBus, rules, functions: handlers });
+    for (const name of names) {
+      const definition = lambdaFunctions[name];
+      if ('schedule' in definition) {
+        new Rule(this, `${pascal(name)}Schedule`, {
+          description: definition.description,
+          schedule: Schedule.expression(definition.schedule),
+          targets: [new LambdaFunction(handlers[name], { retryAttempts: 2 })],
+        });
+      }
+    }
     new OutboxStream(this, 'OutboxStream', { table, publisher: this.functions.outboxPublisher });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.baseUrl });

@@ -10,6 +10,7 @@ import { type LocalEventBus, startEventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import { createInvoker, type LambdaHandler } from './invoke.ts';
 import { cirrusHome } from './paths.ts';
+import { startScheduler } from './scheduler.ts';
 import { startSesEmulator } from './ses-emulator.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
@@ -146,6 +147,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(poller.stop);
+
+    const scheduler = startScheduler({ invoke: (name, event) => invoke(name, event), log });
+    stops.push(scheduler.stop);
 
     const http = await startHttpServer({
       routes: operations,

@@ -1,4 +1,9 @@
 import { API_THROTTLING } from '#shared/api/limits';
+import {
+  assertValidThresholds,
+  DEFAULT_THRESHOLDS,
+  type LifecycleThresholds,
+} from '#shared/domain/lifecycle';
 
 /**
  * Runtime configuration, read once per container from environment variables.
@@ -18,6 +23,9 @@ export const ENV = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   apiRateLimit: 'API_RATE_LIMIT',
   defaultPhoneCountry: 'DEFAULT_PHONE_COUNTRY',
+  loyalMinOrders: 'LOYAL_MIN_ORDERS',
+  atRiskAfterDays: 'AT_RISK_AFTER_DAYS',
+  churnedAfterDays: 'CHURNED_AFTER_DAYS',
 } as const;
 
 const optional = (name: string): string | undefined => {
@@ -58,6 +66,15 @@ export const config = {
   /** ISO 3166 country for phone numbers written without a country code. */
   get defaultPhoneCountry() {
     return optional(ENV.defaultPhoneCountry) ?? 'US';
+  },
+  /** Recency and frequency thresholds of the lifecycle stages (shared/domain/lifecycle.ts). */
+  get lifecycleThresholds(): LifecycleThresholds {
+    const number = (name: string, fallback: number) => Number(optional(name) ?? fallback);
+    return assertValidThresholds({
+      loyalMinOrders: number(ENV.loyalMinOrders, DEFAULT_THRESHOLDS.loyalMinOrders),
+      atRiskAfterDays: number(ENV.atRiskAfterDays, DEFAULT_THRESHOLDS.atRiskAfterDays),
+      churnedAfterDays: number(ENV.churnedAfterDays, DEFAULT_THRESHOLDS.churnedAfterDays),
+    });
   },
   get idempotencyTtlSeconds() {
     return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);

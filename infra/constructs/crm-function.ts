@@ -19,6 +19,8 @@ const SIZING: Record<FunctionKind, { memorySize: number; timeout: Duration }> = 
   api: { memorySize: 1024, timeout: Duration.seconds(10) },
   stream: { memorySize: 512, timeout: Duration.seconds(30) },
   event: { memorySize: 512, timeout: Duration.seconds(30) },
+  // A daily job walks every buyer whose recency crossed a threshold: it gets Lambda's longest run.
+  schedule: { memorySize: 512, timeout: Duration.minutes(15) },
 };
 
 /** DynamoDB data-plane actions a function may be granted, without the `dynamodb:` prefix. */

@@ -34,6 +34,8 @@ export const customerKeys = {
   /** Not unique: every customer whose address has this canonical form has one. */
   similarEmail: (canonical: string, id: string) => ({ pk: `CUSTOMER_EMAIL_CANONICAL#${canonical}`, sk: id }),
   tag: (id: string, tag: string) => ({ pk: `CUSTOMER#${id}`, sk: `TAG#${tag}` }),
+  /** One per buyer, indexed by the month of their last purchase (the lifecycle review's recency index). */
+  lastPurchase: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'LAST_PURCHASE' }),
   /** What became of an id that has no profile any more: merged into another, or erased. */
   tombstone: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'TOMBSTONE' }),
   /** In the surviving customer's partition: an id merged into it (so an erase finds its tombstone). */
@@ -53,6 +55,13 @@ const indexes = {
     value: (key: string) => `CUSTOMERS#NAME#${key.slice(0, 2)}`,
   },
   byCompany: { name: 'gsi5', pk: 'gsi5pk', sk: 'gsi5sk', value: (key: string) => `CUSTOMERS#COMPANY#${key}` },
+  /** Last-purchase items by month (`YYYY-MM`), sorted by `<lastPurchaseAt>#<id>`. */
+  byLastPurchaseMonth: {
+    name: 'gsi2',
+    pk: 'gsi2pk',
+    sk: 'gsi2sk',
+    value: (month: string) => `CUSTOMERS#LAST_PURCHASE#${month}`,
+  },
 } as const;
 type IndexDef = (typeof indexes)[keyof typeof indexes];
 
@@ -289,6 +298,7 @@ export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<
       },
     },
     [event],
+    lastPurchaseWrites(customer, undefined),
   );
 
 export type Tombstone =
@@ -330,7 +340,7 @@ export const eraseProfile = (customer: Customer, tombstone: Tombstone, event: Do
       },
     },
     [event],
-    [tombstonePut(tombstone)],
+    [tombstonePut(tombstone), ...lastPurchaseWrites(customer, undefined)],
   );
 
 /** Records an erase when no profile is left (a deleted customer's leftovers): tombstone and event. */
@@ -426,6 +436,65 @@ export const mergedFromPut = (targetId: string, sourceId: string, at: string) =>
     Item: { ...customerKeys.mergedFrom(targetId, sourceId), type: 'customer-merged-from', sourceId, at },
   },
 });
+
+/** The transaction entries that keep a customer's last-purchase item in step with its profile. */
+export const lastPurchaseWrites = (before: Customer | undefined, after: Customer | undefined) => {
+  const last = after?.purchaseSummary?.lastPurchaseAt;
+  if (after && last) {
+    if (before?.id === after.id && before.purchaseSummary?.lastPurchaseAt === last) return [];
+    return [
+      {
+        Put: {
+          TableName: table(),
+          Item: {
+            ...customerKeys.lastPurchase(after.id),
+            type: 'customer-last-purchase',
+            customerId: after.id,
+            lastPurchaseAt: last,
+            gsi2pk: indexes.byLastPurchaseMonth.value(last.slice(0, 7)),
+            gsi2sk: `${last}#${after.id}`,
+          },
+        },
+      },
+    ];
+  }
+  return before?.purchaseSummary
+    ? [{ Delete: { TableName: table(), Key: customerKeys.lastPurchase(before.id) } }]
+    : [];
+};
+
+const monthsBetween = (from: string, to: string): string[] => {
+  const months: string[] = [];
+  const cursor = new Date(`${from.slice(0, 7)}-01T00:00:00.000Z`);
+  while (cursor.toISOString().slice(0, 7) <= to.slice(0, 7)) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
+};
+
+/** Ids of customers whose last purchase was in (`after`, `upTo`]: one Query per month, every page. */
+export async function* customersLastPurchasedBetween(after: string, upTo: string): AsyncGenerator<string> {
+  const index = indexes.byLastPurchaseMonth;
+  for (const month of monthsBetween(after, upTo)) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk },
+          // `~` sorts after every id character: the bounds hold whatever the id.
+          ExpressionAttributeValues: { ':pk': index.value(month), ':from': `${after}#~`, ':to': `${upTo}#~` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield String(item.customerId);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
 
 /** Records something that happened to a customer without changing the profile (it must still exist). */
 export const appendToCustomer = async (

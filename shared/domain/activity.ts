@@ -90,12 +90,6 @@ export const addToSummary = (summary: PurchaseSummary | undefined, purchase: Pur
   };
 };
 
-/** A first purchase makes a lead or prospect a customer; other stages are left to people and reports. */
-export const stageAfterPurchase = (customer: Customer): LifecycleStage =>
-  (customer.purchaseSummary?.orderCount ?? 0) === 0 && ['lead', 'prospect'].includes(customer.lifecycleStage)
-    ? 'customer'
-    : customer.lifecycleStage;
-
 export const lifecycleChange = (
   before: Customer,
   after: Customer,

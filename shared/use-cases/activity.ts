@@ -1,4 +1,5 @@
 import { buildEvent, type DomainEvent } from '#events/catalog';
+import { config } from '#shared/config';
 import * as customers from '#shared/data/customers';
 import { findPurchaseByOrderId, orderGuardPut } from '#shared/data/purchase-orders';
 import { readTimeline, timelinePut } from '#shared/data/timeline';
@@ -10,11 +11,11 @@ import {
   lifecycleChange,
   newInteraction,
   newPurchase,
-  stageAfterPurchase,
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { assertValidCustomer } from '#shared/domain/customer';
 import { Conflict } from '#shared/domain/errors';
+import { stageAfterPurchase } from '#shared/domain/lifecycle';
 import { newId, nowIso } from '#shared/ids';
 import type {
   Interaction,
@@ -46,7 +47,8 @@ const alreadyRecorded = async (customerId: string, externalOrderId: string | und
  * 1. An order id seen before → return that purchase (created: false).
  * 2. Read the customer; check the caller may record purchases for them.
  * 3. In one transaction: the purchase on the timeline, the order-id guard, the customer's updated
- *    aggregates (and stage: a first purchase makes a lead a customer, recorded on the timeline),
+ *    aggregates and last-purchase item (and stage: a first purchase makes a lead a customer, enough
+ *    orders make them loyal, buying again brings back the at-risk; recorded on the timeline),
  *    `purchase.recorded` (and `customer.lifecycle_changed`). A lost race is retried on fresh data.
  */
 export const recordPurchase = async (
@@ -66,14 +68,15 @@ export const recordPurchase = async (
       assertMayRecordPurchase(actor, current);
       const now = nowIso();
       const purchaseSummary = addToSummary(current.purchaseSummary, purchase);
+      const move = stageAfterPurchase(current, purchaseSummary, now, config.lifecycleThresholds);
       const next = assertValidCustomer({
         ...current,
         purchaseSummary,
-        lifecycleStage: stageAfterPurchase(current),
+        lifecycleStage: move?.stage ?? current.lifecycleStage,
         version: current.version + 1,
         updatedAt: now,
       });
-      const change = lifecycleChange(current, next, 'first-purchase', actor, { id: newId(), now });
+      const change = move && lifecycleChange(current, next, move.reason, actor, { id: newId(), now });
       const events: DomainEvent[] = [
         buildEvent('purchase.recorded', { purchase, purchaseSummary }, eventMeta(actor, now)),
         ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
@@ -83,6 +86,7 @@ export const recordPurchase = async (
           ...guard,
           timelinePut(purchase),
           ...(change ? [timelinePut(change)] : []),
+          ...customers.lastPurchaseWrites(current, next),
         ]);
         return { purchase, created: true };
       } catch (error) {

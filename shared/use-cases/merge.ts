@@ -86,7 +86,12 @@ export const mergeCustomer = async (actor: Actor, targetId: string, sourceId: st
           },
         },
         events,
-        [store.mergedFromPut(targetId, sourceId, now), ...(change ? [timelinePut(change)] : [])],
+        [
+          store.mergedFromPut(targetId, sourceId, now),
+          ...store.lastPurchaseWrites(source, undefined),
+          ...store.lastPurchaseWrites(target, next),
+          ...(change ? [timelinePut(change)] : []),
+        ],
       );
       return next;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToSummary, lifecycleChange, newPurchase, stageAfterPurchase } from '#shared/domain/activity';
+import { addToSummary, lifecycleChange, newPurchase } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { ValidationFailed } from '#shared/domain/errors';
 import { RecordPurchaseRequest } from '#shared/schemas/activity';
@@ -43,14 +43,6 @@ describe('purchases', () => {
 
 describe('lifecycle', () => {
   const customer = { id: 'C', lifecycleStage: 'lead' } as Customer;
-  it('makes a lead or prospect a customer on the first purchase only', () => {
-    expect(stageAfterPurchase(customer)).toBe('customer');
-    expect(stageAfterPurchase({ ...customer, lifecycleStage: 'prospect' })).toBe('customer');
-    expect(stageAfterPurchase({ ...customer, lifecycleStage: 'churned' })).toBe('churned');
-    const buyer = { ...customer, purchaseSummary: { orderCount: 1 } } as Customer;
-    expect(stageAfterPurchase(buyer)).toBe('lead');
-  });
-
   it('records who changed the stage and why, and nothing when it did not change', () => {
     const after = { ...customer, lifecycleStage: 'customer' } as Customer;
     expect(lifecycleChange(customer, after, 'first-purchase', actor, { id: 'X', now: NOW })).toMatchObject({

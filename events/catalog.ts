@@ -72,6 +72,12 @@ export const catalog = {
     z.strictObject({ interaction: Interaction }),
     (data) => data.interaction.customerId,
   ),
+  'interaction.updated': definition(
+    'interaction.updated',
+    1,
+    z.strictObject({ interaction: Interaction }),
+    (data) => data.interaction.customerId,
+  ),
   'customer.merged': definition(
     'customer.merged',
     1,

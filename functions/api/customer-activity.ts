@@ -13,6 +13,9 @@ export const handler = httpApi(
   route(api.logInteraction, async ({ actor, path, body }) =>
     created(await activity.logInteraction(actor, path.id, body)),
   ),
+  route(api.updateInteraction, async ({ actor, path, body }) =>
+    ok(await activity.updateInteraction(actor, path.id, path.interactionId, body)),
+  ),
   route(api.getTimeline, async ({ actor, path, query }) =>
     ok(
       await activity.getTimeline(actor, path.id, {

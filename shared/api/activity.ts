@@ -5,8 +5,9 @@ import {
   Purchase,
   RecordPurchaseRequest,
   TimelineEntry,
+  UpdateInteractionRequest,
 } from '#shared/schemas/activity';
-import { Cursor, Limit } from '#shared/schemas/common';
+import { Cursor, Limit, Ulid } from '#shared/schemas/common';
 import { CustomerPath, movedResponse } from './customers.ts';
 import { defineOperation, errorResponses, JSON_BODY } from './operation.ts';
 
@@ -63,6 +64,36 @@ export const logInteraction = defineOperation({
   },
 });
 
+export const updateInteraction = defineOperation({
+  operationId: 'updateInteraction',
+  method: 'PATCH',
+  path: '/customers/{id}/interactions/{interactionId}',
+  function: 'customerActivityApi',
+  auth: 'jwt',
+  tag: 'Customer activity',
+  summary: 'Correct an interaction',
+  description:
+    'Changes the type, channel, direction or summary (when it happened stays: it orders the timeline); ' +
+    'records who edited it and when, and counts the edits in `revision`. Support, admins and managers may ' +
+    'edit any interaction, sales reps those of the customers they own, anyone what they wrote. Emits ' +
+    '`interaction.updated`.',
+  request: {
+    path: CustomerPath.extend({ interactionId: Ulid.meta({ description: 'Interaction id (ULID)' }) }),
+    body: {
+      schema: UpdateInteractionRequest,
+      contentTypes: ['application/merge-patch+json', 'application/json'],
+    },
+  },
+  responses: {
+    '200': {
+      description: 'The corrected interaction',
+      content: { 'application/json': { schema: Interaction } },
+    },
+    ...movedResponse,
+    ...errorResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
 export const getTimeline = defineOperation({
   operationId: 'getTimeline',
   method: 'GET',
@@ -88,4 +119,4 @@ export const getTimeline = defineOperation({
   },
 });
 
-export const activityOperations = [recordPurchase, logInteraction, getTimeline] as const;
+export const activityOperations = [recordPurchase, logInteraction, updateInteraction, getTimeline] as const;

@@ -43,7 +43,7 @@ export const movedResponse = {
       Location: z
         .string()
         .max(300)
-        .regex(/^\/customers\/[0-9A-HJKMNP-TV-Z]{26}(\/[a-z]+)?(\?[\x21-\x7e]*)?$/)
+        .regex(/^\/customers\/[0-9A-HJKMNP-TV-Z]{26}(\/[a-z]+(\/[0-9A-HJKMNP-TV-Z]{26})?)?(\?[\x21-\x7e]*)?$/)
         .meta({ description: 'The same path under the surviving customer' }),
     }),
     content: { 'application/json': { schema: CustomerMoved } },

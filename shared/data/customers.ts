@@ -515,7 +515,9 @@ export const appendToCustomer = async (
     );
     return true;
   } catch (error) {
-    if (failedConditions(error)?.includes(0)) return false;
+    const failed = failedConditions(error);
+    if (failed?.includes(0)) return false;
+    if (failed) throw new ConcurrentWrite('Another request changed this record at the same time; try again.');
     throw error;
   }
 };

@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import type { TimelineEntry } from '#shared/schemas/activity';
+import type { Interaction, TimelineEntry } from '#shared/schemas/activity';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { customerKeys } from './customers.ts';
 
@@ -14,6 +14,7 @@ import { customerKeys } from './customers.ts';
  * |----------------------------------|-------|------------------------------------------------------------|
  * | A customer's timeline, newest first | table | pk = CUSTOMER#<id>, sk begins_with TL# (descending)     |
  * | Write an entry (in a transaction)   | table | pk = CUSTOMER#<id>, sk = TL#<occurredAt>#<entry id>     |
+ * | An interaction by id (to edit it)   | table | pk = CUSTOMER#<id>, sk = INTERACTION#<id> → its entry   |
  */
 const PREFIX = 'TL#';
 
@@ -29,6 +30,59 @@ export const timelinePut = (entry: TimelineEntry) => ({
     // The entry sits in its own attribute: its fields (an interaction's `type`) must not meet ours.
     Item: { ...timelineKey(entry), type: `timeline-${entry.kind}`, entry },
     ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/** Where an interaction's entry sits: its id alone does not give the sort key. */
+const interactionPointer = (customerId: string, interactionId: string) => ({
+  pk: customerKeys.partition(customerId),
+  sk: `INTERACTION#${interactionId}`,
+});
+
+export const interactionPointerPut = (interaction: Interaction) => ({
+  Put: {
+    TableName: config.tableName,
+    Item: {
+      ...interactionPointer(interaction.customerId, interaction.id),
+      type: 'interaction-pointer',
+      occurredAt: interaction.occurredAt,
+    },
+  },
+});
+
+/** An interaction by id: its pointer, then its entry (two GetItems). */
+export const findInteraction = async (customerId: string, interactionId: string) => {
+  const { Item: pointer } = await documentClient.send(
+    new GetCommand({
+      TableName: config.tableName,
+      Key: interactionPointer(customerId, interactionId),
+      ConsistentRead: true,
+    }),
+  );
+  if (!pointer) return undefined;
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: config.tableName,
+      Key: timelineKey({ customerId, occurredAt: String(pointer.occurredAt), id: interactionId }),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? (toEntry(Item) as Interaction) : undefined;
+};
+
+/** The transaction entry that replaces an edited interaction, if no one edited it meanwhile. */
+export const interactionEditPut = (previous: Interaction, next: Interaction) => ({
+  Put: {
+    TableName: config.tableName,
+    Item: { ...timelineKey(next), type: 'timeline-interaction', entry: next },
+    ConditionExpression:
+      previous.revision === undefined
+        ? 'attribute_exists(pk) AND attribute_not_exists(#entry.#revision)'
+        : '#entry.#revision = :revision',
+    ExpressionAttributeNames: { '#entry': 'entry', '#revision': 'revision' },
+    ...(previous.revision === undefined
+      ? {}
+      : { ExpressionAttributeValues: { ':revision': previous.revision } }),
   },
 });
 

@@ -4,6 +4,7 @@ import type {
   LogInteractionRequest,
   Purchase,
   RecordPurchaseRequest,
+  UpdateInteractionRequest,
 } from '#shared/schemas/activity';
 import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
@@ -27,6 +28,35 @@ export const assertMayLogInteraction = (actor: Actor, customer: Customer): void 
     throw new Forbidden('You may not log interactions for this customer.');
   }
 };
+
+/**
+ * Correcting an interaction: support, admins and managers on anyone's; sales reps on the customers
+ * they own; anyone on what they wrote themselves.
+ */
+export const assertMayEditInteraction = (
+  actor: Actor,
+  customer: Customer,
+  interaction: Interaction,
+): void => {
+  const owns = customer.ownerId === actor.userId && hasAnyRole(actor, ['sales']);
+  const wroteIt = interaction.author === actor.userId;
+  if (!owns && !wroteIt && !hasAnyRole(actor, ['admin', 'manager', 'support'])) {
+    throw new Forbidden('You may not edit interactions of this customer.');
+  }
+};
+
+export const editInteraction = (
+  interaction: Interaction,
+  changes: UpdateInteractionRequest,
+  actor: Actor,
+  now: string,
+): Interaction => ({
+  ...interaction,
+  ...changes,
+  editedBy: actor.userId,
+  editedAt: now,
+  revision: (interaction.revision ?? 0) + 1,
+});
 
 /** When items are given, they must add up: items − discount = amount. */
 export const newPurchase = (

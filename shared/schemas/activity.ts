@@ -90,6 +90,13 @@ export const LogInteractionRequest = z
   .meta({ id: 'LogInteractionRequest' });
 export type LogInteractionRequest = z.infer<typeof LogInteractionRequest>;
 
+/** What may be corrected in an interaction; when it happened stays (it orders the timeline). */
+export const UpdateInteractionRequest = LogInteractionRequest.omit({ occurredAt: true })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field to change' })
+  .meta({ id: 'UpdateInteractionRequest', minProperties: 1 });
+export type UpdateInteractionRequest = z.infer<typeof UpdateInteractionRequest>;
+
 export const Interaction = z
   .strictObject({
     kind: z.literal('interaction'),
@@ -99,6 +106,14 @@ export const Interaction = z
     direction: Direction,
     summary: z.string().max(4000).regex(MULTILINE_TEXT),
     author: UserId,
+    editedBy: UserId.optional(),
+    editedAt: Timestamp.optional(),
+    revision: z
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .optional()
+      .meta({ format: 'int32', description: 'Number of edits; absent until the first' }),
   })
   .meta({ id: 'Interaction' });
 export type Interaction = z.infer<typeof Interaction>;

@@ -2,19 +2,27 @@ import { buildEvent, type DomainEvent } from '#events/catalog';
 import { config } from '#shared/config';
 import * as customers from '#shared/data/customers';
 import { findPurchaseByOrderId, orderGuardPut } from '#shared/data/purchase-orders';
-import { readTimeline, timelinePut } from '#shared/data/timeline';
+import {
+  findInteraction,
+  interactionEditPut,
+  interactionPointerPut,
+  readTimeline,
+  timelinePut,
+} from '#shared/data/timeline';
 import { ExtraWriteConditionFailed } from '#shared/data/transaction-errors';
 import {
   addToSummary,
+  assertMayEditInteraction,
   assertMayLogInteraction,
   assertMayRecordPurchase,
+  editInteraction,
   lifecycleChange,
   newInteraction,
   newPurchase,
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { assertValidCustomer } from '#shared/domain/customer';
-import { Conflict } from '#shared/domain/errors';
+import { Conflict, NotFound } from '#shared/domain/errors';
 import { stageAfterPurchase } from '#shared/domain/lifecycle';
 import { newId, nowIso } from '#shared/ids';
 import type {
@@ -22,6 +30,7 @@ import type {
   LogInteractionRequest,
   Purchase,
   RecordPurchaseRequest,
+  UpdateInteractionRequest,
 } from '#shared/schemas/activity';
 import { getCustomer, missingCustomer, readForChange } from './customers.ts';
 import { eventMeta } from './event-meta.ts';
@@ -116,11 +125,40 @@ export const logInteraction = async (
   const now = nowIso();
   const interaction = newInteraction(input, customerId, actor, { id: newId(), now });
   const event = buildEvent('interaction.logged', { interaction }, eventMeta(actor, now));
-  if (!(await customers.appendToCustomer(customerId, [timelinePut(interaction)], [event]))) {
+  const writes = [timelinePut(interaction), interactionPointerPut(interaction)];
+  if (!(await customers.appendToCustomer(customerId, writes, [event]))) {
     throw await missingCustomer(customerId);
   }
   return interaction;
 };
+
+/**
+ * 1. Read the customer and the interaction; check the caller may edit it.
+ * 2. Replace the entry if no one edited it meanwhile (else start again from the fresh entry),
+ *    with `interaction.updated`, while the customer still exists.
+ */
+export const updateInteraction = (
+  actor: Actor,
+  customerId: string,
+  interactionId: string,
+  changes: UpdateInteractionRequest,
+): Promise<Interaction> =>
+  retryLostRaces(
+    async () => {
+      const customer = await getCustomer(actor, customerId);
+      const interaction = await findInteraction(customerId, interactionId);
+      if (!interaction) throw new NotFound(`No interaction ${interactionId} for customer ${customerId}.`);
+      assertMayEditInteraction(actor, customer, interaction);
+      const now = nowIso();
+      const next = editInteraction(interaction, changes, actor, now);
+      const event = buildEvent('interaction.updated', { interaction: next }, eventMeta(actor, now));
+      if (!(await customers.appendToCustomer(customerId, [interactionEditPut(interaction, next)], [event]))) {
+        throw await missingCustomer(customerId);
+      }
+      return next;
+    },
+    { versionPinned: false },
+  );
 
 /** A page of the timeline, newest first: one Query (plus a GetItem only when the first page is empty). */
 export const getTimeline = async (

@@ -37,6 +37,11 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
       call('POST /customers/{id}/purchases', { pathParameters: { id }, body }),
     logInteraction: (id: string, body: unknown) =>
       call('POST /customers/{id}/interactions', { pathParameters: { id }, body }),
+    updateInteraction: (id: string, interactionId: string, body: unknown) =>
+      call('PATCH /customers/{id}/interactions/{interactionId}', {
+        pathParameters: { id, interactionId },
+        body,
+      }),
     duplicates: (id: string) => call('GET /customers/{id}/duplicates', { pathParameters: { id } }),
     exportData: (id: string) => call('GET /customers/{id}/export', { pathParameters: { id } }),
     merge: (id: string, sourceId: string) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Interaction, LifecycleChange, Purchase } from '#shared/schemas/activity';
+import { Company } from '#shared/schemas/company';
 import { Customer, PurchaseSummary } from '#shared/schemas/customer';
 
 /**
@@ -48,6 +49,17 @@ export const catalog = {
     z.strictObject({ purchase: Purchase, purchaseSummary: PurchaseSummary }),
   ),
   'interaction.logged': definition('interaction.logged', 1, z.strictObject({ interaction: Interaction })),
+  'company.created': definition('company.created', 1, z.strictObject({ company: Company })),
+  'company.updated': definition(
+    'company.updated',
+    1,
+    z.strictObject({ company: Company, changedFields: z.array(z.string()).min(1) }),
+  ),
+  'company.deleted': definition(
+    'company.deleted',
+    1,
+    z.strictObject({ companyId: z.string(), deletedBy: z.string() }),
+  ),
 } as const;
 
 export type DetailType = keyof typeof catalog;

@@ -233,8 +233,15 @@ const commitCustomer = async (
   }
 };
 
-/** Writes a new customer, its e-mail guards and tags, and its created event, all or nothing. */
-export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+/**
+ * Writes a new customer, its e-mail guards and tags, and its created event, all or nothing, with
+ * `extraWrites` (a company link) in the same transaction.
+ */
+export const insertCustomer = (
+  customer: Customer,
+  event: DomainEvent,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
     {
       after: customer,
@@ -247,6 +254,7 @@ export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<
       },
     },
     [event],
+    extraWrites,
   );
 
 /**
@@ -271,8 +279,12 @@ export const replaceCustomer = (
     extraWrites,
   );
 
-/** Deletes a customer still at `customer.version`, with its guards and tags, and records the event. */
-export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+/** Deletes a customer still at `customer.version`, with its guards, tags and `extraWrites`, and records the event. */
+export const removeCustomer = (
+  customer: Customer,
+  event: DomainEvent,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
     {
       before: customer,
@@ -285,6 +297,7 @@ export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<
       },
     },
     [event],
+    extraWrites,
   );
 
 /** Records something that happened to a customer without changing the profile (it must still exist). */
@@ -372,6 +385,9 @@ const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
   }
   return ids.flatMap((id) => found.get(id) ?? []);
 };
+
+/** Customer profiles by id (BatchGet), in the order of `ids`; missing ones are left out. */
+export const getCustomersByIds = (ids: string[]): Promise<Customer[]> => batchGetProfiles(ids);
 
 /** The customer holding an e-mail address or phone number, through its uniqueness guard. */
 const byGuard = async (key: { pk: string; sk: string }): Promise<Customer[]> => {

@@ -36,7 +36,14 @@ describe('customer request schemas', () => {
       customFields: { '1bad': 'x' },
     };
     expect(paths(bad)).toEqual(
-      expect.arrayContaining(['name', 'emails.0.address', 'emails.2', 'phones.0.number', 'lifecycleStage', 'customFields.1bad']),
+      expect.arrayContaining([
+        'name',
+        'emails.0.address',
+        'emails.2',
+        'phones.0.number',
+        'lifecycleStage',
+        'customFields.1bad',
+      ]),
     );
   });
 

@@ -15,8 +15,12 @@ import { type FieldIssue, Forbidden, Unprocessable } from './errors.ts';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export const isIsoDate = (value: string): boolean =>
-  ISO_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+export const isIsoDate = (value: string): boolean => {
+  if (!ISO_DATE.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  // Month 13 is an invalid date (toISOString would throw); day 30 of February rolls over to March.
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+};
 
 /** Why `value` does not fit `definition`, or undefined when it does. */
 export const customFieldProblem = (

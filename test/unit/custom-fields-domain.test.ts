@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '#shared/domain/actor';
 import {
@@ -73,10 +74,31 @@ describe('custom field values', () => {
   it('reads ISO dates strictly', () => {
     expect(isIsoDate('2024-02-29')).toBe(true);
     expect(isIsoDate('2023-02-29')).toBe(false);
+    expect(isIsoDate('2027-13-01')).toBe(false);
+    expect(isIsoDate('0000-00-00')).toBe(false);
     expect(isIsoDate('2024-2-9')).toBe(false);
     expect(isIsoDate('2024-02-29T00:00:00Z')).toBe(false);
     expect(customFieldProblem({ key: 'd', label: 'D', type: 'date' }, 20240229)).toBe(
       'Must be an ISO date (YYYY-MM-DD)',
+    );
+  });
+});
+
+describe('custom field checks on any input', () => {
+  it('never throw anything but a 422 naming custom fields, whatever the values', () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      fc.double(),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom('plan', 'seats', 'renewal', 'notes', 'x'), value),
+        (values) => {
+          for (const field of failing(() => assertCustomFieldsForCreate(values, definitions)))
+            expect(field).toMatch(/^customFields\./);
+        },
+      ),
     );
   });
 });

@@ -25,7 +25,8 @@ export const functionPermissions: Record<
   LambdaFunctionName,
   (fn: CrmFunction, resources: GrantableResources) => void
 > = {
-  // CRUD + list through the indexes, uniqueness guards and outbox items in transactions,
+  // CRUD + list through the indexes, uniqueness guards and outbox items in transactions (with the
+  // company link: ConditionCheck, people counter, link item), reads of the custom field definitions,
   // Powertools idempotency records (it deletes the in-progress record when a request fails).
   customersApi: (fn, { table }) =>
     fn.grantTable(

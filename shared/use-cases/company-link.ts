@@ -20,7 +20,8 @@ export const withLinkedCompanyName = async <T extends { company?: string | null;
 ): Promise<T> => {
   const companyId = fields.companyId === undefined ? currentCompanyId : (fields.companyId ?? undefined);
   if (!companyId || (fields.companyId === undefined && fields.company === undefined)) return fields;
-  const company = await getCompany(companyId);
+  // Strongly consistent: a company created a moment ago must not look unknown.
+  const company = await getCompany(companyId, { consistent: true });
   if (!company) throw unknownCompany(companyId);
   return { ...fields, company: company.name };
 };

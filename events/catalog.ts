@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Interaction, LifecycleChange, Purchase } from '#shared/schemas/activity';
+import { Company } from '#shared/schemas/company';
 import { Customer, PurchaseSummary } from '#shared/schemas/customer';
 
 /**
@@ -91,6 +92,17 @@ export const catalog = {
     'customer.erased',
     1,
     z.strictObject({ customerId: z.string(), erasedBy: z.string(), erasedAt: z.iso.datetime() }),
+  ),
+  'company.created': definition('company.created', 1, z.strictObject({ company: Company })),
+  'company.updated': definition(
+    'company.updated',
+    1,
+    z.strictObject({ company: Company, changedFields: z.array(z.string()).min(1) }),
+  ),
+  'company.deleted': definition(
+    'company.deleted',
+    1,
+    z.strictObject({ companyId: z.string(), deletedBy: z.string() }),
   ),
 } as const;
 

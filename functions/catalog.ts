@@ -13,6 +13,16 @@ export const lambdaFunctions = {
     description: 'Purchases, interactions and the timeline of a customer',
     kind: 'api',
   },
+  companiesApi: {
+    entry: 'functions/api/companies.ts',
+    description: 'Companies API: create, read, update, delete, search, people of a company',
+    kind: 'api',
+  },
+  settingsApi: {
+    entry: 'functions/api/settings.ts',
+    description: 'Workspace settings API: custom field definitions',
+    kind: 'api',
+  },
   metaApi: {
     entry: 'functions/api/meta.ts',
     description: 'Health check, OpenAPI document and API docs',

@@ -1,7 +1,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { LambdaFunctionName } from '#functions/catalog';
-import { TABLE } from '#shared/data/table-definition';
+import { type GlobalIndexName, TABLE } from '#shared/data/table-definition';
 import type { CrmFunction, TableAction } from './constructs/crm-function.ts';
 
 /** The resources a function may be granted access to. */
@@ -48,6 +48,25 @@ export const functionPermissions: Record<
   customersApi: (fn, { table }) => grantCustomerRecordAccess(fn, table),
   // The same merge and erase steps as customersApi, run again from their events.
   customerCleanup: (fn, { table }) => grantCustomerRecordAccess(fn, table),
+  // CRUD through the list and name indexes (gsi1, gsi4), domain guards and outbox items in
+  // transactions (the delete checks the people counter), BatchGet of the linked people's profiles,
+  // Powertools idempotency records.
+  companiesApi: (fn, { table }) =>
+    fn.grantTable(
+      table,
+      [
+        'GetItem',
+        'Query',
+        'BatchGetItem',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'TransactWriteItems',
+      ] satisfies TableAction[],
+      { indexes: ['gsi1', 'gsi4'] satisfies GlobalIndexName[] },
+    ),
+  // One item: the custom field definitions, read and replaced with a condition on its version.
+  settingsApi: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
   // Reads the customer and its timeline; one transaction per purchase (profile, timeline entry,
   // order-id guard, outbox) or interaction (condition check, entry, outbox); reads order-id guards.
   customerActivityApi: (fn, { table }) =>

@@ -77,7 +77,8 @@ export const createCustomer = defineOperation({
   summary: 'Create a customer',
   description:
     'E-mail addresses are unique across customers (compared lower-cased): a second customer with the same ' +
-    'address gets 409 with `existingId`. Admins, managers, sales and marketing may create customers.',
+    'address gets 409 with `existingId`. Admins, managers, sales and marketing may create customers. ' +
+    '`customFields` must fit the workspace definitions and `companyId` name a company (422 naming the field).',
   request: {
     headers: z.strictObject({ 'Idempotency-Key': IdempotencyKeyHeader.optional() }),
     body: { schema: CreateCustomerRequest, contentTypes: JSON_BODY },
@@ -122,7 +123,8 @@ export const updateCustomer = defineOperation({
   description:
     'Absent fields stay as they are, `null` clears a field, arrays are replaced whole. Send the ETag in ' +
     'If-Match to change only the version you read (412 otherwise). Sales reps may change only the ' +
-    'customers they own; only admins and managers may change the owner.',
+    'customers they own; only admins and managers may change the owner. Each custom field set must fit its ' +
+    'definition and `companyId` name a company (422 naming the field).',
   request: {
     path: CustomerPath,
     headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }),
@@ -131,7 +133,7 @@ export const updateCustomer = defineOperation({
   responses: {
     '200': CustomerResponse('The changed customer'),
     ...movedResponse,
-    ...errorResponses(400, 401, 403, 404, 409, 412, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 412, 415, 422),
   },
 });
 

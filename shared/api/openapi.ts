@@ -102,6 +102,11 @@ export const buildOpenApiDocument = (serverUrl: string) => {
     tags: [
       { name: 'Customers', description: 'People the business sells to and serves' },
       { name: 'Customer activity', description: 'Purchases, interactions and the timeline of a customer' },
+      {
+        name: 'Companies',
+        description: 'Organisations people work for, linked from customers by `companyId`',
+      },
+      { name: 'Settings', description: "The workspace's custom field definitions" },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

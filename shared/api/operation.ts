@@ -10,7 +10,7 @@ import { PROBLEM_CONTENT_TYPE, Problem } from '#shared/http/problem';
  */
 export interface Operation {
   operationId: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway / OpenAPI path template, e.g. `/customers/{id}`. */
   path: string;
   function: LambdaFunctionName;
@@ -54,7 +54,9 @@ const ERROR_DESCRIPTIONS = {
   409: 'Conflicts with existing data, or a request with the same Idempotency-Key is in progress',
   412: 'If-Match does not match the current version',
   415: 'Content-Type is not supported',
-  422: 'The Idempotency-Key was already used with a different request body',
+  422:
+    'The Idempotency-Key was already used with a different request body, or a field breaks a rule of the ' +
+    'stored data (`errors` names it: an unknown `companyId`, a custom field that does not fit its definition)',
   429: 'Too many requests (API Gateway throttling)',
   500: 'Unexpected error; the request id is in `instance`',
   503: 'Temporarily overloaded (throttling) or the function timed out; retry after Retry-After seconds',

@@ -1,7 +1,9 @@
 import { activityOperations } from './activity.ts';
+import { companyOperations } from './companies.ts';
 import { customerOperations } from './customers.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
+import { settingsOperations } from './settings.ts';
 
 /**
  * The route table: every operation of the HTTP API. infra/ makes one API Gateway route per entry,
@@ -11,6 +13,8 @@ export const operations: readonly Operation[] = [
   ...metaOperations,
   ...customerOperations,
   ...activityOperations,
+  ...companyOperations,
+  ...settingsOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

@@ -246,8 +246,15 @@ const commitCustomer = async (
   }
 };
 
-/** Writes a new customer, its e-mail guards and tags, and its created event, all or nothing. */
-export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+/**
+ * Writes a new customer, its e-mail guards and tags, and its created event, all or nothing, with
+ * `extraWrites` (a company link) in the same transaction.
+ */
+export const insertCustomer = (
+  customer: Customer,
+  event: DomainEvent,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
     {
       after: customer,
@@ -260,6 +267,7 @@ export const insertCustomer = (customer: Customer, event: DomainEvent): Promise<
       },
     },
     [event],
+    extraWrites,
   );
 
 /**
@@ -284,8 +292,12 @@ export const replaceCustomer = (
     extraWrites,
   );
 
-/** Deletes a customer still at `customer.version`, with its guards and tags, and records the event. */
-export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<void> =>
+/** Deletes a customer still at `customer.version`, with its guards, tags and `extraWrites`, and records the event. */
+export const removeCustomer = (
+  customer: Customer,
+  event: DomainEvent,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
     {
       before: customer,
@@ -298,7 +310,7 @@ export const removeCustomer = (customer: Customer, event: DomainEvent): Promise<
       },
     },
     [event],
-    lastPurchaseWrites(customer, undefined),
+    [...extraWrites, ...lastPurchaseWrites(customer, undefined)],
   );
 
 export type Tombstone =
@@ -327,7 +339,12 @@ export const tombstonePut = (tombstone: Tombstone) => ({
  * transaction with the tombstone and `customer.erased`. The rest of the partition follows
  * (customer-record.ts).
  */
-export const eraseProfile = (customer: Customer, tombstone: Tombstone, event: DomainEvent): Promise<void> =>
+export const eraseProfile = (
+  customer: Customer,
+  tombstone: Tombstone,
+  event: DomainEvent,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<void> =>
   commitCustomer(
     {
       before: customer,
@@ -340,7 +357,7 @@ export const eraseProfile = (customer: Customer, tombstone: Tombstone, event: Do
       },
     },
     [event],
-    [tombstonePut(tombstone), ...lastPurchaseWrites(customer, undefined)],
+    [tombstonePut(tombstone), ...lastPurchaseWrites(customer, undefined), ...extraWrites],
   );
 
 /** Records an erase when no profile is left (a deleted customer's leftovers): tombstone and event. */
@@ -583,6 +600,9 @@ const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
   }
   return ids.flatMap((id) => found.get(id) ?? []);
 };
+
+/** Customer profiles by id (BatchGet), in the order of `ids`; missing ones are left out. */
+export const getCustomersByIds = (ids: string[]): Promise<Customer[]> => batchGetProfiles(ids);
 
 /** The customer holding an e-mail address or phone number, through its uniqueness guard. */
 const byGuard = async (key: { pk: string; sk: string }): Promise<Customer[]> => {

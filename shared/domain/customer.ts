@@ -58,14 +58,14 @@ const mergeConsent = (
 };
 
 /** Fields a merge patch merges key by key; every other field it replaces (or clears with null). */
-const MERGED_FIELDS = new Set<string>(['consent', 'customAttributes']);
+const MERGED_FIELDS = new Set<string>(['consent', 'customFields']);
 
 export const newCustomer = (
   input: CreateCustomerRequest,
   actor: Actor,
   ids: { id: string; now: string },
 ): Customer => {
-  const { consent, customAttributes, emails, phones, tags, lifecycleStage, ownerId, ...rest } = input;
+  const { consent, customFields, emails, phones, tags, lifecycleStage, ownerId, ...rest } = input;
   return {
     ...rest,
     id: ids.id,
@@ -75,7 +75,7 @@ export const newCustomer = (
     lifecycleStage: lifecycleStage ?? 'lead',
     ownerId: ownerId ?? actor.userId,
     consent: mergeConsent(undefined, consent, ids.now),
-    customAttributes: customAttributes ?? {},
+    customFields: customFields ?? {},
     version: 1,
     createdAt: ids.now,
     updatedAt: ids.now,
@@ -85,24 +85,24 @@ export const newCustomer = (
 
 /**
  * Applies a JSON merge patch (absent = unchanged, null = cleared, arrays and objects other than
- * consent and custom attributes replaced); returns the next state and the fields that changed.
+ * consent and custom fields replaced); returns the next state and the fields that changed.
  */
 export const applyPatch = (
   current: Customer,
   patch: UpdateCustomerRequest,
   now: string,
 ): { next: Customer; changed: string[] } => {
-  const next: Record<string, unknown> = { ...current, customAttributes: { ...current.customAttributes } };
+  const next: Record<string, unknown> = { ...current, customFields: { ...current.customFields } };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined || MERGED_FIELDS.has(key)) continue;
     if (value === null) delete next[key];
     else next[key] = value;
   }
   if (patch.consent) next.consent = mergeConsent(current.consent, patch.consent, now);
-  const attributes = next.customAttributes as Customer['customAttributes'];
-  for (const [key, value] of Object.entries(patch.customAttributes ?? {})) {
-    if (value === null) delete attributes[key];
-    else attributes[key] = value;
+  const fields = next.customFields as Customer['customFields'];
+  for (const [key, value] of Object.entries(patch.customFields ?? {})) {
+    if (value === null) delete fields[key];
+    else fields[key] = value;
   }
   const changed = [...new Set([...Object.keys(next), ...Object.keys(current)])].filter(
     (key) => JSON.stringify(next[key]) !== JSON.stringify((current as Record<string, unknown>)[key]),
@@ -132,7 +132,7 @@ export const hasMarketingConsent = (customer: Pick<Customer, 'consent' | 'emails
 
 /**
  * The state about to be written must itself be a valid customer: a merge patch can pass its own
- * limits and still break the record's (51 custom attributes after the merge). Checked before the
+ * limits and still break the record's (51 custom fields after the merge). Checked before the
  * write, so a bad change is a 400 and never a stored record that later reads cannot serve.
  */
 export const assertValidCustomer = (customer: Customer): Customer => {

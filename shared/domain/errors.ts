@@ -24,6 +24,20 @@ export class ValidationFailed extends DomainError {
   }
 }
 
+/**
+ * The request is well-formed but breaks a rule of the stored data: a `companyId` that names no
+ * company, a custom field that does not match its workspace definition. `issues` names each field.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    readonly issues: FieldIssue[],
+    message = 'The request breaks a rule of the stored data.',
+  ) {
+    super(message);
+  }
+}
+
 export class NotFound extends DomainError {
   readonly kind = 'not-found';
 }

@@ -62,6 +62,7 @@ export const PROBLEM_KINDS = {
     slug: 'idempotency-key-reused',
     title: 'Idempotency-Key reused with another request',
   },
+  unprocessable: { status: 422, slug: 'unprocessable', title: 'Request breaks a rule of the stored data' },
   internal: { status: 500, slug: 'internal', title: 'Internal error' },
   unavailable: { status: 503, slug: 'unavailable', title: 'Temporarily unavailable' },
 } as const satisfies Record<string, ProblemKind>;

@@ -1,16 +1,8 @@
 import * as z from 'zod';
 import { config } from '#shared/config';
 import { toE164 } from '#shared/domain/contact-normalization';
-import {
-  Currency,
-  isWellFormedText,
-  MinorUnits,
-  NO_CONTROL_CHARS,
-  singleLine,
-  Timestamp,
-  Ulid,
-  UserId,
-} from './common.ts';
+import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import { CustomFieldValues, CustomFieldValuesPatch } from './custom-fields.ts';
 import { profileFields } from './profile.ts';
 
 /** Customer schemas: the API contract for requests and responses, and the shape stored in DynamoDB. */
@@ -24,7 +16,6 @@ export type LifecycleStage = z.infer<typeof LifecycleStage>;
 export const MAX_EMAILS = 5;
 export const MAX_PHONES = 10;
 export const MAX_TAGS = 20;
-export const MAX_CUSTOM_ATTRIBUTES = 50;
 
 /** Lower-cased and trimmed, so that uniqueness holds whatever case a client sends. */
 export const EmailAddress = z
@@ -88,38 +79,6 @@ export const Tag = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'Tags use letters, digits, space, _ . -')
   .meta({ example: 'vip' });
 
-/** Names of Object.prototype members are refused: they break plain-object handling downstream. */
-const CustomAttributeName = z
-  .string()
-  .max(64)
-  .regex(
-    /^(?!(constructor|toString|toLocaleString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable)$)[A-Za-z][A-Za-z0-9_]*$/,
-    'Attribute names start with a letter, use letters, digits and _, and are not reserved words',
-  );
-
-/** DynamoDB stores numbers down to 1e-130 in magnitude; smaller ones are refused rather than failing the write. */
-const CustomAttributeValue = z.union([
-  z
-    .string()
-    .max(1000)
-    .regex(NO_CONTROL_CHARS, 'Must not contain control characters')
-    .refine(isWellFormedText, 'Must be well-formed Unicode'),
-  z
-    .number()
-    .min(-1e15)
-    .max(1e15)
-    .refine((n) => n === 0 || Math.abs(n) >= 1e-100, 'Must be 0 or at least 1e-100 in magnitude'),
-  z.boolean(),
-]);
-
-/** Free-form attributes a workspace tracks (plan, industry…). Bounded in count and size. */
-export const CustomAttributes = z
-  .record(CustomAttributeName, CustomAttributeValue)
-  .refine((value) => Object.keys(value).length <= MAX_CUSTOM_ATTRIBUTES, {
-    message: `At most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`,
-  })
-  .meta({ id: 'CustomAttributes', maxProperties: MAX_CUSTOM_ATTRIBUTES, example: { plan: 'pro' } });
-
 export const ConsentSource = singleLine(100).meta({
   description: 'Where consent was given or withdrawn',
   example: 'signup-form',
@@ -170,8 +129,15 @@ const Tags = z
   .transform((tags) => [...new Set(tags)]);
 
 const Name = singleLine(200).meta({ description: 'Full name', example: 'Ada Lovelace' });
-const Company = singleLine(200).meta({ example: 'Analytical Engines Ltd' });
+const Company = singleLine(200).meta({
+  description: "Employer's display name; copied from the linked company while `companyId` is set",
+  example: 'Analytical Engines Ltd',
+});
 const JobTitle = singleLine(200).meta({ example: 'Head of Research' });
+const CompanyId = Ulid.meta({
+  description:
+    'The company the person works for (see /companies); `company` then shows its name. Must exist (422 otherwise).',
+});
 
 /** Consent per channel, each with when and where it was given or withdrawn. */
 const ConsentInput = z
@@ -199,6 +165,7 @@ export const CreateCustomerRequest = z
     emails: Emails.optional(),
     phones: Phones.optional(),
     company: Company.optional(),
+    companyId: CompanyId.optional(),
     title: JobTitle.optional(),
     tags: Tags.optional(),
     lifecycleStage: LifecycleStage.optional(),
@@ -206,7 +173,7 @@ export const CreateCustomerRequest = z
       description: 'Owner; defaults to the caller. Only admins and managers may name someone else.',
     }),
     consent: ConsentInput.optional(),
-    customAttributes: CustomAttributes.optional(),
+    customFields: CustomFieldValues.optional(),
     ...optionalFields(profileFields),
   })
   .meta({ id: 'CreateCustomerRequest' });
@@ -219,19 +186,14 @@ export const UpdateCustomerRequest = z
     emails: Emails.optional(),
     phones: Phones.optional(),
     company: Company.nullable().optional(),
+    companyId: CompanyId.nullable().optional(),
     title: JobTitle.nullable().optional(),
     tags: Tags.optional(),
     lifecycleStage: LifecycleStage.optional(),
     ownerId: UserId.nullable().optional(),
     consent: ConsentInput.optional(),
     ...clearableFields(profileFields),
-    customAttributes: z
-      .record(CustomAttributeName, CustomAttributeValue.nullable())
-      .refine((value) => Object.keys(value).length <= MAX_CUSTOM_ATTRIBUTES, {
-        message: `At most ${MAX_CUSTOM_ATTRIBUTES} custom attributes`,
-      })
-      .meta({ maxProperties: MAX_CUSTOM_ATTRIBUTES, description: 'Keys set to null are removed' })
-      .optional(),
+    customFields: CustomFieldValuesPatch.optional(),
   })
   .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field to change' })
   .meta({ id: 'UpdateCustomerRequest', minProperties: 1 });
@@ -264,6 +226,7 @@ export const Customer = z
     emails: z.array(EmailEntry).max(MAX_EMAILS),
     phones: z.array(PhoneEntry).max(MAX_PHONES),
     company: Company.optional(),
+    companyId: CompanyId.optional(),
     title: JobTitle.optional(),
     tags: z.array(Tag).max(MAX_TAGS),
     lifecycleStage: LifecycleStage,
@@ -273,7 +236,7 @@ export const Customer = z
       sms: EmailConsent.optional(),
       phone: EmailConsent.optional(),
     }),
-    customAttributes: CustomAttributes,
+    customFields: CustomFieldValues,
     ...optionalFields(profileFields),
     version: z
       .int()

@@ -3,6 +3,7 @@ import * as store from '#shared/data/customers';
 import { timelinePut } from '#shared/data/timeline';
 import { lifecycleChange } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
+import { assertCustomFieldsForCreate, assertCustomFieldsPatch } from '#shared/domain/custom-fields';
 import {
   applyPatch,
   assertMayCreate,
@@ -14,6 +15,8 @@ import {
 import { CustomerMerged, type DomainError, NotFound, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import type { CreateCustomerRequest, Customer, UpdateCustomerRequest } from '#shared/schemas/customer';
+import { commitWithCompanyLink, withLinkedCompanyName } from './company-link.ts';
+import { customFieldDefinitions } from './custom-fields.ts';
 import { eventMeta } from './event-meta.ts';
 import { retryLostRaces } from './retry-races.ts';
 
@@ -39,16 +42,22 @@ export const readForChange = async (id: string, ifMatch?: number | '*'): Promise
 };
 
 /**
- * 1. Check the caller may create (and may name the owner).
+ * 1. Check the caller may create (and may name the owner), the custom fields against their
+ *    definitions, and the linked company (its name becomes `company`).
  * 2. Build the customer from the request.
- * 3. Write it with its e-mail guards, tags and `customer.created` event in one transaction
- *    (a taken e-mail address is a Conflict naming the customer that holds it).
+ * 3. Write it with its e-mail guards, tags, company link and `customer.created` event in one
+ *    transaction (a taken e-mail address is a Conflict naming the customer that holds it).
  */
 export const createCustomer = async (actor: Actor, input: CreateCustomerRequest): Promise<Customer> => {
   assertMayCreate(actor, input.ownerId);
+  assertCustomFieldsForCreate(input.customFields, await customFieldDefinitions());
   const now = nowIso();
-  const customer = assertValidCustomer(newCustomer(input, actor, { id: newId(), now }));
-  await store.insertCustomer(customer, buildEvent('customer.created', { customer }, eventMeta(actor, now)));
+  const fields = await withLinkedCompanyName(input);
+  const customer = assertValidCustomer(newCustomer(fields, actor, { id: newId(), now }));
+  const event = buildEvent('customer.created', { customer }, eventMeta(actor, now));
+  await commitWithCompanyLink({ customerId: customer.id, after: customer.companyId }, (linkWrites) =>
+    store.insertCustomer(customer, event, linkWrites),
+  );
   return customer;
 };
 
@@ -73,7 +82,8 @@ export const getCurrentCustomer = async (actor: Actor, id: string): Promise<Cust
 
 /**
  * 1. Read the customer; check If-Match against its version and the caller's right to edit it.
- * 2. Apply the merge patch; nothing changed → return it as it is (no write, no event).
+ * 2. Apply the merge patch (custom fields checked against their definitions, a linked company's
+ *    name copied to `company`); nothing changed → return it as it is (no write, no event).
  * 3. Write the next version conditionally with its `customer.updated` event (and, for a new
  *    lifecycle stage, a timeline entry and `customer.lifecycle_changed`). If another writer got
  *    there first: with If-Match that is a 412; without, start again from the fresh record.
@@ -88,8 +98,10 @@ export const updateCustomer = (
     async () => {
       const current = await readForChange(id, ifMatch);
       assertMayEdit(actor, current, patch);
+      assertCustomFieldsPatch(patch.customFields, await customFieldDefinitions());
       const now = nowIso();
-      const { next, changed } = applyPatch(current, patch, now);
+      const fields = await withLinkedCompanyName(patch, current.companyId);
+      const { next, changed } = applyPatch(current, fields, now);
       if (changed.length === 0) return current;
       assertValidCustomer(next);
       const change = lifecycleChange(current, next, 'manual', actor, { id: newId(), now });
@@ -97,7 +109,13 @@ export const updateCustomer = (
         buildEvent('customer.updated', { customer: next, changedFields: changed }, eventMeta(actor, now)),
         ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
       ];
-      await store.replaceCustomer(current, next, events, change ? [timelinePut(change)] : []);
+      const link = { customerId: id, before: current.companyId, after: next.companyId };
+      await commitWithCompanyLink(link, (linkWrites) =>
+        store.replaceCustomer(current, next, events, [
+          ...linkWrites,
+          ...(change ? [timelinePut(change)] : []),
+        ]),
+      );
       return next;
     },
     { versionPinned: typeof ifMatch === 'number' },
@@ -117,7 +135,9 @@ export const deleteCustomer = async (actor: Actor, id: string, ifMatch?: number 
         { customerId: id, deletedBy: actor.userId },
         eventMeta(actor, nowIso()),
       );
-      await store.removeCustomer(current, event);
+      await commitWithCompanyLink({ customerId: id, before: current.companyId }, (linkWrites) =>
+        store.removeCustomer(current, event, linkWrites),
+      );
     },
     { versionPinned: typeof ifMatch === 'number' },
   );

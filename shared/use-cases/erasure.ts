@@ -1,4 +1,5 @@
 import { buildEvent } from '#events/catalog';
+import { companyLinkWrites } from '#shared/data/companies';
 import { purgeCustomerRecord, readCustomerPartition } from '#shared/data/customer-record';
 import * as store from '#shared/data/customers';
 import type { Actor } from '#shared/domain/actor';
@@ -34,7 +35,13 @@ const eraseProfile = (actor: Actor, id: string): Promise<Erasure> =>
       );
       const customer = await store.getCustomer(id, { consistent: true });
       if (customer) {
-        await store.eraseProfile(customer, tombstone, event);
+        // The company keeps no trace of the person: its people item goes, its count drops.
+        await store.eraseProfile(
+          customer,
+          tombstone,
+          event,
+          companyLinkWrites(id, customer.companyId, undefined),
+        );
         return tombstone;
       }
       const existing = await store.getTombstone(id);

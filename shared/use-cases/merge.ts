@@ -1,4 +1,5 @@
 import { buildEvent, type DomainEvent } from '#events/catalog';
+import { mergedCompanyLinkWrites } from '#shared/data/companies';
 import { moveCustomerChildren } from '#shared/data/customer-record';
 import * as store from '#shared/data/customers';
 import { timelinePut } from '#shared/data/timeline';
@@ -48,7 +49,8 @@ const validMerge = (merged: Customer): Customer => {
  *    then only step 4 is left); check the caller may edit both.
  * 2. Merge the records (shared/domain/merge.ts) and validate the result.
  * 3. In one transaction: the merged profile, the source's removal and tombstone (its id now
- *    redirects), guards and tags handed over, a pointer to the source, the stage change if any,
+ *    redirects), guards, tags and company link handed over, a pointer to the source, the stage
+ *    change if any,
  *    `customer.merged` (and `customer.lifecycle_changed`). A lost race is retried on fresh data.
  * 4. Move the source's children (timeline, ledger) to the target in idempotent steps; the cleanup
  *    consumer runs the same step on `customer.merged`, so a request that dies here still completes.
@@ -87,6 +89,7 @@ export const mergeCustomer = async (actor: Actor, targetId: string, sourceId: st
         },
         events,
         [
+          ...mergedCompanyLinkWrites(target, source, next.companyId),
           store.mergedFromPut(targetId, sourceId, now),
           ...store.lastPurchaseWrites(source, undefined),
           ...store.lastPurchaseWrites(target, next),

@@ -22,7 +22,7 @@ export const retryLostRaces = async <T>(
       const lostRace =
         error instanceof ConcurrentWrite || (error instanceof VersionMismatch && !options.versionPinned);
       if (!lostRace) throw error;
-      if (n >= MAX_ATTEMPTS) throw new Conflict('The customer is being changed by others; try again.');
+      if (n >= MAX_ATTEMPTS) throw new Conflict('The record is being changed by others; try again.');
       // Full jitter: concurrent writers spread out instead of colliding again.
       await sleep(Math.random() * BASE_DELAY_MS * 2 ** n);
     }

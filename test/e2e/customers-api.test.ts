@@ -123,6 +123,11 @@ describe('customers API end to end', () => {
   });
 
   it('runs create → read → conditional update → delete with ETags', async () => {
+    const fields = await call('PUT', '/settings/custom-fields', {
+      role: 'admin',
+      body: { fields: [{ key: 'seats', label: 'Seats', type: 'number' }] },
+    });
+    expect(fields.status).toBe(200);
     const created = await call('POST', '/customers', {
       role: 'sales',
       sub: 'rep-e2e',
@@ -130,7 +135,7 @@ describe('customers API end to end', () => {
         name: 'Eve Example',
         emails: [{ address: address('eve') }],
         tags: ['trial'],
-        customAttributes: { seats: 5 },
+        customFields: { seats: 5 },
       },
     });
     expect(created).toMatchObject({
@@ -147,12 +152,12 @@ describe('customers API end to end', () => {
       path,
       role: 'sales',
       sub: 'rep-e2e',
-      body: { lifecycleStage: 'prospect', customAttributes: { seats: null } },
+      body: { lifecycleStage: 'prospect', customFields: { seats: null } },
       headers: { 'if-match': '"1"', 'content-type': 'application/merge-patch+json' },
     });
     expect(patched).toMatchObject({
       status: 200,
-      body: { lifecycleStage: 'prospect', customAttributes: {}, version: 2 },
+      body: { lifecycleStage: 'prospect', customFields: {}, version: 2 },
     });
     expect(patched.headers.get('etag')).toBe('"2"');
 

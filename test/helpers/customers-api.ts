@@ -1,10 +1,12 @@
+import { handler as companiesHandler } from '#functions/api/companies';
 import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
+import { handler as settingsHandler } from '#functions/api/settings';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
 
-/** Calls the customers (and customer activity) Lambda handlers directly, as API Gateway would, for a user with a role. */
+/** Calls the customers (customer activity, companies, settings) Lambda handlers directly, as API Gateway would, for a user with a role. */
 export const asUser = (role: Role, userId = `dev-${role}`) => {
   const claims = { sub: userId, 'cognito:groups': `[${role}]` };
   const call = async (
@@ -13,7 +15,14 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
   ) => {
     // The route table says which function serves the route, as API Gateway's integrations do.
     const fn = operations.find((operation) => `${operation.method} ${operation.path}` === routeKey)?.function;
-    const target = fn === 'customerActivityApi' ? activityHandler : handler;
+    const target =
+      fn === 'customerActivityApi'
+        ? activityHandler
+        : fn === 'companiesApi'
+          ? companiesHandler
+          : fn === 'settingsApi'
+            ? settingsHandler
+            : handler;
     const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
       statusCode: number;
       headers?: Record<string, string>;
@@ -49,5 +58,18 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
     erase: (id: string) => call('POST /customers/{id}/erase', { pathParameters: { id } }),
     timeline: (id: string, query: Record<string, string> = {}) =>
       call('GET /customers/{id}/timeline', { pathParameters: { id }, query }),
+    createCompany: (body: unknown, headers?: Record<string, string>) =>
+      call('POST /companies', { body, headers }),
+    getCompany: (id: string) => call('GET /companies/{id}', { pathParameters: { id } }),
+    updateCompany: (id: string, body: unknown, headers?: Record<string, string>) =>
+      call('PATCH /companies/{id}', { pathParameters: { id }, body, headers }),
+    removeCompany: (id: string, headers?: Record<string, string>) =>
+      call('DELETE /companies/{id}', { pathParameters: { id }, headers }),
+    listCompanies: (query: Record<string, string> = {}) => call('GET /companies', { query }),
+    people: (id: string, query: Record<string, string> = {}) =>
+      call('GET /companies/{id}/people', { pathParameters: { id }, query }),
+    getCustomFields: () => call('GET /settings/custom-fields'),
+    putCustomFields: (body: unknown, headers?: Record<string, string>) =>
+      call('PUT /settings/custom-fields', { body, headers }),
   };
 };

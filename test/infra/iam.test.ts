@@ -80,6 +80,34 @@ describe('least privilege', () => {
     },
   );
 
+  it('companiesApi gets its item actions on the table and only the indexes it queries', () => {
+    const statements = statementsOf('companiesApi');
+    expect(dynamodbActions(statements)).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:TransactWriteItems',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    expect(resources).toContain('/index/gsi4"');
+    for (const index of ['gsi2', 'gsi3', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+  });
+
+  it('settingsApi may only get and put items of the table, no index', () => {
+    const statements = statementsOf('settingsApi');
+    expect(dynamodbActions(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+
   it('outboxPublisher may put events on the bus and read the table stream, nothing else of the table', () => {
     const statements = statementsOf('outboxPublisher');
     const putEvents = statements.find((statement) => asArray(statement.Action).includes('events:PutEvents'));

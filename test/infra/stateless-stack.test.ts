@@ -157,7 +157,18 @@ describe('stateless stack: event rules', () => {
   const deployedRules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
 
   it('has one rule per entry of events/rules.ts', () => {
-    expect(deployedRules).toHaveLength(rules.length);
+    expect(deployedRules.filter((rule) => rule.Properties.EventPattern)).toHaveLength(rules.length);
+  });
+
+  it('runs each scheduled function on its schedule, with retries', () => {
+    const scheduled = Object.entries(lambdaFunctions).filter(([, fn]) => 'schedule' in fn);
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const [, fn] of scheduled) {
+      const rule = deployedRules.find((candidate) => candidate.Properties.Description === fn.description);
+      expect(rule?.Properties.ScheduleExpression).toBe((fn as { schedule: string }).schedule);
+      const [target] = rule?.Properties.Targets as Array<Record<string, unknown>>;
+      expect(target?.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 2 });
+    }
   });
 
   it.each(rules.map((rule) => [rule.name, rule] as const))(

@@ -6,8 +6,15 @@ import { asUser } from '../helpers/customers-api.ts';
 const admin = asUser('admin');
 const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 10)}@example.com`;
 
+const numberFields = (keys: string[]) => keys.map((key) => ({ key, label: key, type: 'number' }));
+const defineNumberFields = async (keys: string[]) => {
+  const settings = await admin.putCustomFields({ fields: numberFields(keys) });
+  expect(settings.status).toBe(200);
+};
+
 beforeAll(async () => {
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? '', process.env.TABLE_NAME ?? '');
+  await defineNumberFields(['k0', 'k1', 'k2', 'k3', 'zero', 'small', 'tiny']);
 });
 
 describe('customers on DynamoDB Local', () => {
@@ -64,15 +71,13 @@ describe('customers on DynamoDB Local', () => {
   it('without If-Match, concurrent updates are re-applied and none is lost silently', async () => {
     const customer = await admin.create({ name: 'Busy' });
     const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) =>
-        admin.update(customer.body.id, { customAttributes: { [`k${i}`]: i } }),
-      ),
+      Array.from({ length: 4 }, (_, i) => admin.update(customer.body.id, { customFields: { [`k${i}`]: i } })),
     );
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     const succeeded = results.filter((r) => r.status === 200).length;
     const final = (await admin.get(customer.body.id)).body;
     expect(final.version).toBe(1 + succeeded);
-    expect(Object.keys(final.customAttributes)).toHaveLength(succeeded);
+    expect(Object.keys(final.customFields)).toHaveLength(succeeded);
   });
 
   it('answers a stale If-Match with 412 and a missing customer with 404', async () => {
@@ -156,24 +161,28 @@ describe('customers on DynamoDB Local', () => {
 
 describe('input that once got past the edge (review findings)', () => {
   it('refuses a patch whose merged result breaks the record’s own limits, and keeps the customer readable', async () => {
-    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`a${i}`, i]));
-    const customer = await admin.create({ name: 'Full', customAttributes: fifty });
-    const more = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`b${i}`, i]));
-    const patched = await admin.update(customer.body.id, { customAttributes: more });
+    const keys = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefix}${i}`);
+    await defineNumberFields(keys('a'));
+    const fifty = Object.fromEntries(keys('a').map((key, i) => [key, i]));
+    const customer = await admin.create({ name: 'Full', customFields: fifty });
+    expect(customer.status).toBe(201);
+    // Values stay when their definitions go: fifty more make the record break its own limit.
+    await defineNumberFields(keys('b'));
+    const more = Object.fromEntries(keys('b').map((key, i) => [key, i]));
+    const patched = await admin.update(customer.body.id, { customFields: more });
+    await defineNumberFields(['k0', 'k1', 'k2', 'k3', 'zero', 'small', 'tiny']);
     expect(patched.status).toBe(400);
-    expect(patched.body.errors[0].field).toBe('customAttributes');
+    expect(patched.body.errors[0].field).toBe('customFields');
     const read = await admin.get(customer.body.id);
     expect(read).toMatchObject({ status: 200, body: { version: 1 } });
     expect((await admin.list({ limit: '100' })).status).toBe(200);
   });
 
   it('refuses values DynamoDB or plain objects cannot hold, with 400 not 500', async () => {
-    expect((await admin.create({ name: 'X', customAttributes: { constructor: 'x' } })).status).toBe(400);
-    expect((await admin.create({ name: 'X', customAttributes: { toString: 'x', valueOf: 1 } })).status).toBe(
-      400,
-    );
-    expect((await admin.create({ name: 'X', customAttributes: { tiny: 1e-200 } })).status).toBe(400);
-    expect((await admin.create({ name: 'X', customAttributes: { zero: 0, small: 1e-50 } })).status).toBe(201);
+    expect((await admin.create({ name: 'X', customFields: { constructor: 'x' } })).status).toBe(400);
+    expect((await admin.create({ name: 'X', customFields: { toString: 'x', valueOf: 1 } })).status).toBe(400);
+    expect((await admin.create({ name: 'X', customFields: { tiny: 1e-200 } })).status).toBe(400);
+    expect((await admin.create({ name: 'X', customFields: { zero: 0, small: 1e-50 } })).status).toBe(201);
   });
 
   it('refuses invisible and malformed text in names', async () => {

@@ -29,7 +29,7 @@ const hostileJson = fc.oneof(
       ),
       tags: fc.array(fc.string(), { maxLength: 30 }),
       lifecycleStage: fc.string(),
-      customAttributes: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 60 }),
+      customFields: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 60 }),
       consent: fc.jsonValue({ maxDepth: 3 }),
       __proto__: fc.jsonValue({ maxDepth: 1 }),
       constructor: fc.jsonValue({ maxDepth: 1 }),

@@ -40,7 +40,7 @@ const newCustomer = (address: string, id: string): Customer => ({
   tags: [],
   lifecycleStage: 'lead',
   consent: { email: { status: 'granted', source: 'signup-form', at: '2026-11-25T10:00:00.000Z' } },
-  customAttributes: {},
+  customFields: {},
   version: 1,
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',

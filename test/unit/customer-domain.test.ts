@@ -67,21 +67,21 @@ describe('applyPatch (JSON merge patch)', () => {
     name: 'Ada',
     company: 'Engines',
     tags: ['vip'],
-    customAttributes: { plan: 'pro', seats: 3 },
+    customFields: { plan: 'pro', seats: 3 },
   });
 
   it('changes named fields, clears nulls, merges custom attributes and bumps the version', () => {
     const patch = UpdateCustomerRequest.parse({
       company: null,
-      customAttributes: { seats: null, tier: 'gold' },
+      customFields: { seats: null, tier: 'gold' },
     });
     const { next, changed } = applyPatch(base, patch, '2026-11-26T00:00:00.000Z');
     expect(next.company).toBeUndefined();
-    expect(next.customAttributes).toEqual({ plan: 'pro', tier: 'gold' });
+    expect(next.customFields).toEqual({ plan: 'pro', tier: 'gold' });
     expect(next.version).toBe(2);
     expect(next.updatedAt).toBe('2026-11-26T00:00:00.000Z');
-    expect(changed.sort()).toEqual(['company', 'customAttributes']);
-    expect(base.customAttributes).toEqual({ plan: 'pro', seats: 3 });
+    expect(changed.sort()).toEqual(['company', 'customFields']);
+    expect(base.customFields).toEqual({ plan: 'pro', seats: 3 });
   });
 
   it('returns the same record and no changes when nothing differs', () => {

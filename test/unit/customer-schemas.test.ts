@@ -33,10 +33,17 @@ describe('customer request schemas', () => {
       emails: [{ address: 'not-an-email' }, { address: 'a@x.io' }, { address: 'A@x.io' }],
       phones: [{ number: '555-1234' }],
       lifecycleStage: 'vip',
-      customAttributes: { '1bad': 'x' },
+      customFields: { '1bad': 'x' },
     };
     expect(paths(bad)).toEqual(
-      expect.arrayContaining(['name', 'emails.0.address', 'emails.2', 'phones.0.number', 'lifecycleStage']),
+      expect.arrayContaining([
+        'name',
+        'emails.0.address',
+        'emails.2',
+        'phones.0.number',
+        'lifecycleStage',
+        'customFields.1bad',
+      ]),
     );
   });
 
@@ -45,7 +52,7 @@ describe('customer request schemas', () => {
     expect(paths({ name: 'x'.repeat(201) })).toEqual(['name']);
     expect(paths({ name: 'A', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) })).toEqual(['tags']);
     const attributes = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, i]));
-    expect(paths({ name: 'A', customAttributes: attributes })).toEqual(['customAttributes']);
+    expect(paths({ name: 'A', customFields: attributes })).toEqual(['customFields']);
   });
 
   it('requires at least one field in a patch and allows null to clear', () => {

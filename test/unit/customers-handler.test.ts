@@ -26,7 +26,11 @@ const cancelled = (codes: string[]) =>
     CancellationReasons: codes.map((Code) => ({ Code })),
   });
 
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  // No custom fields defined: creates read the workspace's definitions first.
+  ddb.on(GetCommand, { Key: { pk: 'WORKSPACE', sk: 'CUSTOM_FIELDS' } }).resolves({});
+});
 
 describe('customers handler', () => {
   it('answers 401 like the authorizer when no verified claims arrive', async () => {

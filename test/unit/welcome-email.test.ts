@@ -17,7 +17,7 @@ const customer: Customer = {
   tags: [],
   lifecycleStage: 'lead',
   consent: { email: { status: 'granted', source: 'form', at: '2026-11-25T10:00:00.000Z' } },
-  customAttributes: {},
+  customFields: {},
   version: 1,
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',

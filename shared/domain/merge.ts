@@ -2,6 +2,7 @@ import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/
 import type { Actor } from './actor.ts';
 import { assertMayEdit } from './customer.ts';
 import { ValidationFailed } from './errors.ts';
+import { earlier, later } from './time.ts';
 
 /**
  * Merging two records of the same person: `source` is folded into `target`, which keeps its id.
@@ -57,8 +58,8 @@ export const combineSummaries = (
   }
   return {
     orderCount: a.orderCount + b.orderCount,
-    firstPurchaseAt: a.firstPurchaseAt < b.firstPurchaseAt ? a.firstPurchaseAt : b.firstPurchaseAt,
-    lastPurchaseAt: a.lastPurchaseAt > b.lastPurchaseAt ? a.lastPurchaseAt : b.lastPurchaseAt,
+    firstPurchaseAt: earlier(a.firstPurchaseAt, b.firstPurchaseAt),
+    lastPurchaseAt: later(a.lastPurchaseAt, b.lastPurchaseAt),
     byCurrency,
   };
 };
@@ -114,8 +115,10 @@ export const mergeCustomers = (target: Customer, source: Customer, now: string):
     },
     purchaseSummary: combineSummaries(target.purchaseSummary, source.purchaseSummary),
     lifecycleStage: mergedStage(target, source),
-    createdAt: target.createdAt < source.createdAt ? target.createdAt : source.createdAt,
-    createdBy: target.createdAt < source.createdAt ? target.createdBy : source.createdBy,
+    // The relationship began when the older record was created.
+    ...(source.createdAt < target.createdAt
+      ? { createdAt: source.createdAt, createdBy: source.createdBy }
+      : { createdAt: target.createdAt, createdBy: target.createdBy }),
     id: target.id,
     version: target.version + 1,
     updatedAt: now,

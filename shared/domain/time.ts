@@ -14,3 +14,7 @@ export const notInFuture = (
     throw new ValidationFailed([{ in: 'body', field, detail }]);
   return at ?? now;
 };
+
+/** The earlier / later of two ISO-8601 UTC timestamps (they sort as text). */
+export const earlier = (a: string, b: string): string => [a, b].sort()[0] as string;
+export const later = (a: string, b: string): string => [a, b].sort()[1] as string;

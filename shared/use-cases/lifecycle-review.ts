@@ -6,6 +6,7 @@ import { timelinePut } from '#shared/data/timeline';
 import { lifecycleChange } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { inactiveSince, stageAfterInactivity } from '#shared/domain/lifecycle';
+import { later } from '#shared/domain/time';
 import { newId } from '#shared/ids';
 import { eventMeta } from './event-meta.ts';
 import { retryLostRaces } from './retry-races.ts';
@@ -85,9 +86,8 @@ export const reviewLifecycles = async (now: string, correlationId: string) => {
     }
   }
   const next: ReviewState = {
-    atRiskThrough: cutOffs.atRiskThrough > state.atRiskThrough ? cutOffs.atRiskThrough : state.atRiskThrough,
-    churnedThrough:
-      cutOffs.churnedThrough > state.churnedThrough ? cutOffs.churnedThrough : state.churnedThrough,
+    atRiskThrough: later(cutOffs.atRiskThrough, state.atRiskThrough),
+    churnedThrough: later(cutOffs.churnedThrough, state.churnedThrough),
   };
   await saveJobState(JOB, next, now);
   return { reviewed, moved, ...next };

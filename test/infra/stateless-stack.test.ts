@@ -166,7 +166,7 @@ describe('stateless stack: event rules', () => {
     for (const [, fn] of scheduled) {
       const rule = deployedRules.find((candidate) => candidate.Properties.Description === fn.description);
       expect(rule?.Properties.ScheduleExpression).toBe((fn as { schedule: string }).schedule);
-      const [target] = rule?.Properties.Targets as Array<Record<string, unknown>>;
+      const [target] = (rule?.Properties.Targets ?? []) as Array<Record<string, unknown>>;
       expect(target?.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 2 });
     }
   });

@@ -59,7 +59,11 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
       }
     : {}),
   responses: Object.fromEntries(
-    Object.entries({ ...operation.responses, ...(operation.request.body ? tooLargeResponse : {}) }).map(
+    // An operation that documents its own 413 (ours and API Gateway's) keeps it.
+    Object.entries({
+      ...operation.responses,
+      ...(operation.request.body && !operation.responses['413'] ? tooLargeResponse : {}),
+    }).map(
       ([status, response]) => [status, withCommonHeaders(status, response)],
     ),
   ),
@@ -102,6 +106,7 @@ export const buildOpenApiDocument = (serverUrl: string) => {
     tags: [
       { name: 'Customers', description: 'People the business sells to and serves' },
       { name: 'Customer activity', description: 'Purchases, interactions and the timeline of a customer' },
+      { name: 'Imports', description: 'Bulk import of customers from CSV or JSON lines' },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

@@ -1,5 +1,6 @@
 import { activityOperations } from './activity.ts';
 import { customerOperations } from './customers.ts';
+import { importOperations } from './imports.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
 
@@ -11,6 +12,7 @@ export const operations: readonly Operation[] = [
   ...metaOperations,
   ...customerOperations,
   ...activityOperations,
+  ...importOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

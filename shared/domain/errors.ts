@@ -63,3 +63,8 @@ export class RequestInProgress extends DomainError {
 export class ConcurrentWrite extends DomainError {
   readonly kind = 'conflict';
 }
+
+/** The request body is over a documented limit (bytes or rows); the message names the limit. */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'payload-too-large';
+}

@@ -35,11 +35,19 @@ export const readForChange = async (id: string, ifMatch?: number | '*'): Promise
  * 3. Write it with its e-mail guards, tags and `customer.created` event in one transaction
  *    (a taken e-mail address is a Conflict naming the customer that holds it).
  */
-export const createCustomer = async (actor: Actor, input: CreateCustomerRequest): Promise<Customer> => {
+export const createCustomer = async (
+  actor: Actor,
+  input: CreateCustomerRequest,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<Customer> => {
   assertMayCreate(actor, input.ownerId);
   const now = nowIso();
   const customer = assertValidCustomer(newCustomer(input, actor, { id: newId(), now }));
-  await store.insertCustomer(customer, buildEvent('customer.created', { customer }, eventMeta(actor, now)));
+  await store.insertCustomer(
+    customer,
+    buildEvent('customer.created', { customer }, eventMeta(actor, now)),
+    extraWrites,
+  );
   return customer;
 };
 
@@ -60,12 +68,15 @@ export const getCustomer = async (_actor: Actor, id: string): Promise<Customer> 
 export const updateCustomer = (
   actor: Actor,
   id: string,
-  patch: UpdateCustomerRequest,
+  patchOrMerge: UpdateCustomerRequest | ((current: Customer) => UpdateCustomerRequest),
   ifMatch?: number | '*',
+  extraWrites: readonly Record<string, unknown>[] = [],
 ): Promise<Customer> =>
   retryLostRaces(
     async () => {
       const current = await readForChange(id, ifMatch);
+      // An import merges a row into what the customer has now: its patch depends on the fresh read.
+      const patch = typeof patchOrMerge === 'function' ? patchOrMerge(current) : patchOrMerge;
       assertMayEdit(actor, current, patch);
       const now = nowIso();
       const { next, changed } = applyPatch(current, patch, now);
@@ -76,7 +87,10 @@ export const updateCustomer = (
         buildEvent('customer.updated', { customer: next, changedFields: changed }, eventMeta(actor, now)),
         ...(change ? [buildEvent('customer.lifecycle_changed', { change }, eventMeta(actor, now))] : []),
       ];
-      await store.replaceCustomer(current, next, events, change ? [timelinePut(change)] : []);
+      await store.replaceCustomer(current, next, events, [
+        ...extraWrites,
+        ...(change ? [timelinePut(change)] : []),
+      ]);
       return next;
     },
     { versionPinned: typeof ifMatch === 'number' },

@@ -239,9 +239,9 @@ export const setChunkProcessed = async (id: string, chunk: number, processed: nu
       new UpdateCommand({
         TableName: table(),
         Key: importKeys.chunk(id, chunk),
-        UpdateExpression: 'SET processed = :processed',
-        ConditionExpression: 'processed < :processed AND #status <> :done',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'SET #processed = :processed',
+        ConditionExpression: '#processed < :processed AND #status <> :done',
+        ExpressionAttributeNames: { '#status': 'status', '#processed': 'processed' },
         ExpressionAttributeValues: { ':processed': processed, ':done': 'done' },
       }),
     )
@@ -268,10 +268,17 @@ export const finishChunk = async (
               TableName: table(),
               Key: importKeys.chunk(id, chunk),
               UpdateExpression:
-                'SET #status = :status, processed = :processed, created = :created, updated = :updated, ' +
-                'unchanged = :unchanged, skipped = :skipped',
+                'SET #status = :status, #processed = :processed, #created = :created, #updated = :updated, ' +
+                '#unchanged = :unchanged, #skipped = :skipped',
               ConditionExpression: '#status IN (:queued, :running)',
-              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#processed': 'processed',
+                '#created': 'created',
+                '#updated': 'updated',
+                '#unchanged': 'unchanged',
+                '#skipped': 'skipped',
+              },
               ExpressionAttributeValues: {
                 ':status': result.status,
                 ':processed': result.processed,

@@ -3,7 +3,7 @@ import { rules } from '#events/rules';
 import type { LambdaFunctionName } from '#functions/catalog';
 import { operations } from '#shared/api/routes';
 import { ENV } from '#shared/config';
-import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/imports';
+import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local.ts';
 import { startDynamoDBLocal } from './dynamodb-local.ts';

@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventSourceMapping, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/imports';
+import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import type { CrmFunction } from './crm-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 

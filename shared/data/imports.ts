@@ -37,14 +37,6 @@ export const importKeys = {
   }),
 };
 
-/**
- * The stream records the import worker is invoked for (Lambda event-source filter in AWS, the same
- * pattern in the local stream poller): a chunk's progress item, inserted when the job is committed.
- */
-export const IMPORT_CHUNK_STREAM_FILTER = {
-  eventName: ['INSERT'],
-  dynamodb: { NewImage: { type: { S: ['import-chunk'] } } },
-} as const;
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 export type ChunkStatus = 'queued' | 'running' | 'done' | 'failed';

@@ -6,7 +6,7 @@ import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
 import { operations, routeKey } from '#shared/api/routes';
 import { ENV } from '#shared/config';
-import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/imports';
+import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
 import { functionLogicalId, resourcesOf, synthApp } from './app-fixture.ts';
 

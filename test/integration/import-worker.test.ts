@@ -22,7 +22,7 @@ afterEach(() => vi.restoreAllMocks());
 const fileFor = async (run: string) => {
   const existing = await customers.createCustomer(admin, {
     name: `Existing ${run}`,
-    emails: [{ address: `existing-${run}@example.com` }],
+    emails: [{ address: `existing-${run}@example.com`, label: 'work' }],
     tags: ['old'],
   });
   const lines = ['name,email,tags'];
@@ -96,7 +96,7 @@ describe('import worker on DynamoDB Local', () => {
 
   it('merges nothing new as unchanged, and a row matching two customers is skipped naming both', async () => {
     const run = tag();
-    const a = await customers.createCustomer(admin, { name: 'A', emails: [{ address: `a-${run}@example.com` }] });
+    const a = await customers.createCustomer(admin, { name: 'A', emails: [{ address: `a-${run}@example.com`, label: 'work' }] });
     const b = await customers.createCustomer(admin, { name: 'B', phones: [{ number: '+14155550199', label: 'mobile' }] });
     const job = await startImport(admin, {
       contentType: 'application/x-ndjson',

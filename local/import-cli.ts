@@ -37,7 +37,11 @@ const posted = await request('/imports', {
   headers: { 'content-type': contentType },
   body: readFileSync(file),
 });
-const first = (await posted.json()) as ImportJob & { detail?: string; message?: string; errors?: { field: string; detail: string }[] };
+const first = (await posted.json()) as ImportJob & {
+  detail?: string;
+  message?: string;
+  errors?: { field: string; detail: string }[];
+};
 if (posted.status !== 202) {
   console.error(`Import refused (${posted.status}): ${first.detail ?? first.message}`);
   for (const issue of first.errors ?? []) console.error(`  ${issue.field}: ${issue.detail}`);

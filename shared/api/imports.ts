@@ -25,7 +25,8 @@ const ImportFile = z
       `At most ${IMPORT_LIMITS.rows.toLocaleString('en-US')} rows and ` +
       `${IMPORT_LIMITS.bytes['text/csv'].toLocaleString('en-US')} bytes of CSV or ` +
       `${IMPORT_LIMITS.bytes['application/x-ndjson'].toLocaleString('en-US')} bytes of JSON lines.`,
-    example: 'firstName,lastName,email,phone,tags\nAda,Lovelace,ada@example.com,+44 20 7946 0958,vip;engineer\n',
+    example:
+      'firstName,lastName,email,phone,tags\nAda,Lovelace,ada@example.com,+44 20 7946 0958,vip;engineer\n',
   });
 
 const ImportResponse = (description: string, extraHeaders: Record<string, z.ZodType> = {}) => ({
@@ -63,7 +64,7 @@ export const startImport = defineOperation({
     }),
     '413': {
       description:
-        'Over a limit of the import (rows or bytes, named in `detail`), or over API Gateway\'s 10 MB (its own body)',
+        "Over a limit of the import (rows or bytes, named in `detail`), or over API Gateway's 10 MB (its own body)",
       content: {
         [PROBLEM_CONTENT_TYPE]: { schema: Problem },
         'application/json': {

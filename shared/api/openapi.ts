@@ -63,9 +63,7 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
     Object.entries({
       ...operation.responses,
       ...(operation.request.body && !operation.responses['413'] ? tooLargeResponse : {}),
-    }).map(
-      ([status, response]) => [status, withCommonHeaders(status, response)],
-    ),
+    }).map(([status, response]) => [status, withCommonHeaders(status, response)]),
   ),
 });
 

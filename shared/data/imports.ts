@@ -1,9 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '#events/catalog';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import type { ImportRow } from '#shared/domain/import-rows';
 import { IMPORT_LIMITS } from '#shared/domain/import-limits';
+import type { ImportRow } from '#shared/domain/import-rows';
 import { outboxPut } from './outbox.ts';
 import { failedConditions } from './transaction-errors.ts';
 
@@ -37,7 +43,6 @@ export const importKeys = {
   }),
 };
 
-
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 export type ChunkStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -70,18 +75,19 @@ const expiry = (createdAt: string) => Math.floor(Date.parse(createdAt) / 1000) +
 
 /** Stores each chunk's rows. Inert until the job is committed: a POST that dies here leaves only expiring items. */
 export const stageChunks = async (job: ImportJobItem, chunks: readonly ImportRow[][]): Promise<void> => {
-  const puts = chunks.map((rows, index) => () =>
-    documentClient.send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...importKeys.chunkRows(job.id, index + 1),
-          type: 'import-rows',
-          rows: JSON.stringify(rows),
-          expiresAt: expiry(job.createdAt),
-        },
-      }),
-    ),
+  const puts = chunks.map(
+    (rows, index) => () =>
+      documentClient.send(
+        new PutCommand({
+          TableName: table(),
+          Item: {
+            ...importKeys.chunkRows(job.id, index + 1),
+            type: 'import-rows',
+            rows: JSON.stringify(rows),
+            expiresAt: expiry(job.createdAt),
+          },
+        }),
+      ),
   );
   for (let start = 0; start < puts.length; start += 8) {
     await Promise.all(puts.slice(start, start + 8).map((put) => put()));
@@ -187,7 +193,13 @@ export const doneRows = async (id: string, chunk: number): Promise<Map<number, R
  * The marker that a row is done, for the transaction that does it: written only if absent, so a
  * redelivered or concurrently processed chunk can never apply a row twice.
  */
-export const rowDonePut = (id: string, chunk: number, row: number, outcome: RowOutcome, customerId?: string) => ({
+export const rowDonePut = (
+  id: string,
+  chunk: number,
+  row: number,
+  outcome: RowOutcome,
+  customerId?: string,
+) => ({
   Put: {
     TableName: table(),
     Item: { ...importKeys.rowDone(id, chunk, row), type: 'import-row', row, outcome, customerId },
@@ -203,14 +215,26 @@ export const recordRowOutcome = async (
   outcome: { kind: 'skipped'; reason: string } | { kind: 'unchanged'; customerId: string },
   expiresAt: number,
 ): Promise<boolean> => {
-  const marker = rowDonePut(id, chunk, row, outcome.kind, outcome.kind === 'unchanged' ? outcome.customerId : undefined);
+  const marker = rowDonePut(
+    id,
+    chunk,
+    row,
+    outcome.kind,
+    outcome.kind === 'unchanged' ? outcome.customerId : undefined,
+  );
   const skip =
     outcome.kind === 'skipped'
       ? [
           {
             Put: {
               TableName: table(),
-              Item: { ...importKeys.skipped(id, row), type: 'import-skip', row, reason: outcome.reason, expiresAt },
+              Item: {
+                ...importKeys.skipped(id, row),
+                type: 'import-skip',
+                row,
+                reason: outcome.reason,
+                expiresAt,
+              },
             },
           },
         ]
@@ -302,7 +326,11 @@ export const finishChunk = async (
 };
 
 /** Marks the job completed with its event, once (the condition makes the last two chunks' race safe). */
-export const completeImport = async (id: string, completedAt: string, event: DomainEvent): Promise<boolean> => {
+export const completeImport = async (
+  id: string,
+  completedAt: string,
+  event: DomainEvent,
+): Promise<boolean> => {
   try {
     await documentClient.send(
       new TransactWriteCommand({

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { IMPORT_LIMITS, type ImportContentType } from './import-limits.ts';
 import { PayloadTooLarge, ValidationFailed } from './errors.ts';
+import { IMPORT_LIMITS, type ImportContentType } from './import-limits.ts';
 
 /** Reading an import file into records. Pure: no I/O, the text is already in memory. */
 
@@ -32,7 +32,9 @@ const tooManyRows = () =>
 const malformed = (line: number | undefined, detail: string) =>
   new ValidationFailed(
     [{ in: 'body', field: line === undefined ? '' : `line ${line}`, detail }],
-    line === undefined ? `The file is not valid: ${detail}` : `Line ${line} of the file is not valid: ${detail}`,
+    line === undefined
+      ? `The file is not valid: ${detail}`
+      : `Line ${line} of the file is not valid: ${detail}`,
   );
 
 /**

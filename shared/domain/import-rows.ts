@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { CreateCustomerRequest, type Customer, type UpdateCustomerRequest } from '#shared/schemas/customer';
 import { ValidationFailed } from './errors.ts';
 import type { ImportRecord } from './import-file.ts';
@@ -86,7 +86,8 @@ const reasonOf = (error: z.ZodError, csv: boolean) => {
   const issue = error.issues[0];
   const path = issue?.path.join('.') ?? '';
   const field = csv ? csvField(path) : path;
-  const message = issue?.code === 'unrecognized_keys' ? `Unknown field ${issue.keys.join(', ')}` : issue?.message;
+  const message =
+    issue?.code === 'unrecognized_keys' ? `Unknown field ${issue.keys.join(', ')}` : issue?.message;
   return `${field || 'row'}: ${message ?? 'Not valid'}`;
 };
 

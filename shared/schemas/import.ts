@@ -12,7 +12,11 @@ export const ImportStatus = z
 
 export const SkippedRow = z
   .strictObject({
-    row: z.int().min(1).max(50_000).meta({ format: 'int32', description: 'Record number, header not counted' }),
+    row: z
+      .int()
+      .min(1)
+      .max(50_000)
+      .meta({ format: 'int32', description: 'Record number, header not counted' }),
     reason: z.string().max(1000).meta({ example: 'email: Invalid email address' }),
   })
   .meta({ id: 'SkippedRow' });

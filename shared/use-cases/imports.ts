@@ -4,13 +4,7 @@ import { customersHoldingContacts } from '#shared/data/customers';
 import * as store from '#shared/data/imports';
 import { ExtraWriteConditionFailed } from '#shared/data/transaction-errors';
 import type { Actor, Role } from '#shared/domain/actor';
-import {
-  ConcurrentWrite,
-  Conflict,
-  Forbidden,
-  NotFound,
-  ValidationFailed,
-} from '#shared/domain/errors';
+import { ConcurrentWrite, Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/domain/errors';
 import { assertImportSize, readCsv, readNdjson } from '#shared/domain/import-file';
 import type { ImportContentType } from '#shared/domain/import-limits';
 import { assertMayImport } from '#shared/domain/import-policy';
@@ -78,7 +72,8 @@ export const startImport = async (
 ): Promise<ImportJob> => {
   assertMayImport(actor);
   assertImportSize(Buffer.byteLength(upload.text), upload.contentType);
-  const records = upload.contentType === 'text/csv' ? readCsv(upload.text, checkCsvHeader) : readNdjson(upload.text);
+  const records =
+    upload.contentType === 'text/csv' ? readCsv(upload.text, checkCsvHeader) : readNdjson(upload.text);
   if (records.length === 0)
     throw new ValidationFailed([{ in: 'body', field: '', detail: 'The file has no rows' }]);
   const chunks = chunkRows(prepareRows(records));
@@ -130,14 +125,22 @@ interface ChunkContext {
 }
 
 const skipRow = (context: ChunkContext, row: number, reason: string) =>
-  store.recordRowOutcome(context.importId, context.chunk, row, { kind: 'skipped', reason }, context.expiresAt);
+  store.recordRowOutcome(
+    context.importId,
+    context.chunk,
+    row,
+    { kind: 'skipped', reason },
+    context.expiresAt,
+  );
 
 /** The customer a row belongs to (by e-mail or phone), none, or a clash between two customers. */
 const existingCustomerOf = async (request: CreateCustomerRequest) => {
   const holders = await customersHoldingContacts(rowContacts(request));
   const ids = [...new Set(holders.map((holder) => holder.customerId))];
   if (ids.length <= 1) return { customerId: ids[0] };
-  const named = ids.map((id) => `${holders.find((h) => h.customerId === id)?.value} belongs to customer ${id}`);
+  const named = ids.map(
+    (id) => `${holders.find((h) => h.customerId === id)?.value} belongs to customer ${id}`,
+  );
   return { clash: `matches more than one customer: ${named.join('; ')}` };
 };
 
@@ -186,7 +189,8 @@ const importRow = async (context: ChunkContext, row: ImportRow): Promise<void> =
       return;
     } catch (error) {
       if (error instanceof ExtraWriteConditionFailed) return; // another delivery did this row
-      const raced = error instanceof ConcurrentWrite || error instanceof Conflict || error instanceof NotFound;
+      const raced =
+        error instanceof ConcurrentWrite || error instanceof Conflict || error instanceof NotFound;
       // Someone took the e-mail, deleted the customer or wrote the same items meanwhile: decide again.
       if (raced && attempt < ROW_ATTEMPTS) {
         await sleep(Math.random() * 20 * 2 ** attempt);

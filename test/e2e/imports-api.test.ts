@@ -23,7 +23,13 @@ afterAll(() => runtime.stop());
 const call = async (
   method: string,
   template: string,
-  options: { path?: string; role?: Role; body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  options: {
+    path?: string;
+    role?: Role;
+    body?: string;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) => {
   const response = await fetch(`${runtime.apiUrl}${options.path ?? template}`, {
     method,
@@ -83,7 +89,11 @@ describe('imports API end to end', () => {
     const body =
       `{"name":"Ada Lovelace","emails":[{"address":"ada-${run}@example.com"}],"title":"Countess"}\n` +
       `{"name":"Grace Hopper","emails":[{"address":"grace-${run}@example.com"}]}\n`;
-    const posted = await call('POST', '/imports', { role: 'admin', body, contentType: 'application/x-ndjson' });
+    const posted = await call('POST', '/imports', {
+      role: 'admin',
+      body,
+      contentType: 'application/x-ndjson',
+    });
     expect(posted.status).toBe(202);
     await runtime.waitForIdle();
     const job = await call('GET', '/imports/{id}', { path: `/imports/${posted.body.id}`, role: 'admin' });
@@ -100,7 +110,11 @@ describe('imports API end to end', () => {
   });
 
   it('refuses bad uploads with problem details: 415, 400 naming the line, 413 naming the limit, 403', async () => {
-    const json = await call('POST', '/imports', { role: 'admin', body: '{}', contentType: 'application/json' });
+    const json = await call('POST', '/imports', {
+      role: 'admin',
+      body: '{}',
+      contentType: 'application/json',
+    });
     expect(json.status).toBe(415);
     const malformed = await call('POST', '/imports', {
       role: 'admin',
@@ -109,7 +123,11 @@ describe('imports API end to end', () => {
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.detail).toMatch(/^Line \d+/);
-    const unknown = await call('POST', '/imports', { role: 'admin', body: 'name,emial\nAda,a@b.example\n', contentType: 'text/csv' });
+    const unknown = await call('POST', '/imports', {
+      role: 'admin',
+      body: 'name,emial\nAda,a@b.example\n',
+      contentType: 'text/csv',
+    });
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'line 1.emial' })]);
     const rows = await call('POST', '/imports', {
       role: 'admin',
@@ -125,9 +143,16 @@ describe('imports API end to end', () => {
     });
     expect(bytes.status).toBe(413);
     expect(bytes.body.detail).toContain('5,000,000 bytes');
-    const sales = await call('POST', '/imports', { role: 'sales', body: 'name\nA\n', contentType: 'text/csv' });
+    const sales = await call('POST', '/imports', {
+      role: 'sales',
+      body: 'name\nA\n',
+      contentType: 'text/csv',
+    });
     expect(sales.status).toBe(403);
-    const missing = await call('GET', '/imports/{id}', { path: '/imports/01JDQ3Z7YB8V5X1G6N2K4M9P0R', role: 'admin' });
+    const missing = await call('GET', '/imports/{id}', {
+      path: '/imports/01JDQ3Z7YB8V5X1G6N2K4M9P0R',
+      role: 'admin',
+    });
     expect(missing.status).toBe(404);
   });
 

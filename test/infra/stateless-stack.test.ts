@@ -201,9 +201,8 @@ describe('stateless stack: outbox stream', () => {
   const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
 
   const mappingOf = (name: LambdaFunctionName) =>
-    mappings.find(
-      (mapping) => mapping.Properties.FunctionName?.Ref === functionLogicalId(template, name),
-    )?.Properties ?? {};
+    mappings.find((mapping) => mapping.Properties.FunctionName?.Ref === functionLogicalId(template, name))
+      ?.Properties ?? {};
 
   it('has two mappings on the stream: the outbox publisher and the import worker', () => {
     expect(mappings).toHaveLength(2);

@@ -40,8 +40,14 @@ const expectEachPersonOnce = async (run: string) => {
     expect(items, `p${i}`).toHaveLength(1);
   }
   for (let i = 0; i < 5; i++) {
-    const { items } = await customers.listCustomers(admin, { namePrefix: `Nocontact ${run} ${i}`, limit: 10 });
-    expect(items.filter((c) => c.name === `Nocontact ${run} ${i}`), `no-contact ${i}`).toHaveLength(1);
+    const { items } = await customers.listCustomers(admin, {
+      namePrefix: `Nocontact ${run} ${i}`,
+      limit: 10,
+    });
+    expect(
+      items.filter((c) => c.name === `Nocontact ${run} ${i}`),
+      `no-contact ${i}`,
+    ).toHaveLength(1);
   }
 };
 
@@ -96,8 +102,14 @@ describe('import worker on DynamoDB Local', () => {
 
   it('merges nothing new as unchanged, and a row matching two customers is skipped naming both', async () => {
     const run = tag();
-    const a = await customers.createCustomer(admin, { name: 'A', emails: [{ address: `a-${run}@example.com`, label: 'work' }] });
-    const b = await customers.createCustomer(admin, { name: 'B', phones: [{ number: '+14155550199', label: 'mobile' }] });
+    const a = await customers.createCustomer(admin, {
+      name: 'A',
+      emails: [{ address: `a-${run}@example.com`, label: 'work' }],
+    });
+    const b = await customers.createCustomer(admin, {
+      name: 'B',
+      phones: [{ number: '+14155550199', label: 'mobile' }],
+    });
     const job = await startImport(admin, {
       contentType: 'application/x-ndjson',
       text:
@@ -107,7 +119,11 @@ describe('import worker on DynamoDB Local', () => {
     // In-file duplicate (same e-mail as row 1) wins over the clash: row 2 is a duplicate.
     await importChunk(job.id, 1);
     const report = await getImport(admin, job.id);
-    expect(report).toMatchObject({ unchanged: 1, skipped: 1, skippedRows: [{ row: 2, reason: 'duplicate of row 1' }] });
+    expect(report).toMatchObject({
+      unchanged: 1,
+      skipped: 1,
+      skippedRows: [{ row: 2, reason: 'duplicate of row 1' }],
+    });
 
     const clash = await startImport(admin, {
       contentType: 'application/x-ndjson',

@@ -74,7 +74,9 @@ describe('reading an import file', () => {
 
   it('reads JSON lines; a line that is not JSON or not a valid request is one skipped row', () => {
     const rows = prepareRows(
-      readNdjson('{"name":"Ada","emails":[{"address":"ada@example.com"}]}\n\n{oops\n{"name":"Bob","role":"x"}\n'),
+      readNdjson(
+        '{"name":"Ada","emails":[{"address":"ada@example.com"}]}\n\n{oops\n{"name":"Bob","role":"x"}\n',
+      ),
     );
     expect(rows).toEqual([
       { row: 1, request: { name: 'Ada', emails: [{ address: 'ada@example.com', label: 'work' }] } },
@@ -86,7 +88,9 @@ describe('reading an import file', () => {
   it('refuses more rows than the limit (413), and a body over its byte limit before parsing', () => {
     const lines = `${'{"name":"A"}\n'.repeat(IMPORT_LIMITS.rows + 1)}`;
     expect(() => readNdjson(lines)).toThrow(PayloadTooLarge);
-    expect(() => assertImportSize(IMPORT_LIMITS.bytes['text/csv'] + 1, 'text/csv')).toThrow(/5,000,000 bytes/);
+    expect(() => assertImportSize(IMPORT_LIMITS.bytes['text/csv'] + 1, 'text/csv')).toThrow(
+      /5,000,000 bytes/,
+    );
     expect(() => assertImportSize(IMPORT_LIMITS.bytes['text/csv'], 'text/csv')).not.toThrow();
     expect(() => assertImportSize(4_600_000, 'application/x-ndjson')).toThrow(PayloadTooLarge);
   });
@@ -111,7 +115,9 @@ describe('chunks', () => {
   const rows: ImportRow[] = Array.from({ length: 25 }, (_, i) => ({ row: i + 1, skip: 'x'.repeat(i % 3) }));
 
   it('cuts at the row limit and at the byte limit, keeping order', () => {
-    expect(chunkRows(rows, { chunkRows: 10, chunkBytes: 1e6 }).map((chunk) => chunk.length)).toEqual([10, 10, 5]);
+    expect(chunkRows(rows, { chunkRows: 10, chunkBytes: 1e6 }).map((chunk) => chunk.length)).toEqual([
+      10, 10, 5,
+    ]);
     const bySize = chunkRows(rows, { chunkRows: 1000, chunkBytes: 100 });
     expect(bySize.length).toBeGreaterThan(3);
     for (const chunk of bySize) expect(Buffer.byteLength(JSON.stringify(chunk))).toBeLessThan(140);
@@ -139,7 +145,10 @@ describe('merging a row into an existing customer', () => {
   it('takes the row’s non-empty fields and adds e-mails, phones and tags', () => {
     const patch = mergeRowIntoCustomer(customer, {
       name: 'Ada King',
-      emails: [{ address: 'ada@example.com', label: 'work' }, { address: 'ada@home.example', label: 'home' }],
+      emails: [
+        { address: 'ada@example.com', label: 'work' },
+        { address: 'ada@home.example', label: 'home' },
+      ],
       phones: [{ number: '+14155550123', label: 'mobile' }],
       tags: ['vip', 'math'],
     });

@@ -1,4 +1,10 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,20 +20,36 @@ const streamEvent: DynamoDBStreamEvent = {
       eventName: 'INSERT',
       dynamodb: {
         SequenceNumber: '42',
-        NewImage: marshall({ type: 'import-chunk', importId: '01JDQ3Z7YB8V5X1G6N2K4IMP01', chunk: 1 }) as never,
+        NewImage: marshall({
+          type: 'import-chunk',
+          importId: '01JDQ3Z7YB8V5X1G6N2K4IMP01',
+          chunk: 1,
+        }) as never,
       },
     },
   ],
 };
 
 const arrangeChunk = () => {
-  dynamodb.on(GetCommand).callsFake((input) =>
-    input.Key.sk === 'JOB'
-      ? { Item: { id: '01JDQ3Z7YB8V5X1G6N2K4IMP01', createdBy: 'dev-admin', roles: ['admin'], createdAt: '2026-11-25T10:00:00.000Z', chunkCount: 1, chunksDone: 0, total: 1 } }
-      : input.Key.sk === 'ROWS'
-        ? { Item: { rows: JSON.stringify([{ row: 1, request: { name: 'Ada' } }]) } }
-        : {},
-  );
+  dynamodb
+    .on(GetCommand)
+    .callsFake((input) =>
+      input.Key.sk === 'JOB'
+        ? {
+            Item: {
+              id: '01JDQ3Z7YB8V5X1G6N2K4IMP01',
+              createdBy: 'dev-admin',
+              roles: ['admin'],
+              createdAt: '2026-11-25T10:00:00.000Z',
+              chunkCount: 1,
+              chunksDone: 0,
+              total: 1,
+            },
+          }
+        : input.Key.sk === 'ROWS'
+          ? { Item: { rows: JSON.stringify([{ row: 1, request: { name: 'Ada' } }]) } }
+          : {},
+    );
   dynamodb.on(UpdateCommand).resolves({});
   dynamodb.on(QueryCommand).resolves({ Items: [] });
 };
@@ -64,7 +86,9 @@ describe('import worker failure paths', () => {
       return {};
     });
     expect(await invoke()).toEqual({ batchItemFailures: [] });
-    const writes = dynamodb.commandCalls(TransactWriteCommand).map((call) => JSON.stringify(call.args[0].input));
+    const writes = dynamodb
+      .commandCalls(TransactWriteCommand)
+      .map((call) => JSON.stringify(call.args[0].input));
     expect(writes.filter((w) => w.includes('"type":"customer"'))).toHaveLength(2);
     expect(writes.some((w) => w.includes('chunksDone'))).toBe(true);
   });

@@ -31,25 +31,23 @@ const streamEvent: DynamoDBStreamEvent = {
 };
 
 const arrangeChunk = () => {
-  dynamodb
-    .on(GetCommand)
-    .callsFake((input) =>
-      input.Key.sk === 'JOB'
-        ? {
-            Item: {
-              id: '01JDQ3Z7YB8V5X1G6N2K4IMP01',
-              createdBy: 'dev-admin',
-              roles: ['admin'],
-              createdAt: '2026-11-25T10:00:00.000Z',
-              chunkCount: 1,
-              chunksDone: 0,
-              total: 1,
-            },
-          }
-        : input.Key.sk === 'ROWS'
-          ? { Item: { rows: JSON.stringify([{ row: 1, request: { name: 'Ada' } }]) } }
-          : {},
-    );
+  dynamodb.on(GetCommand).callsFake((input) =>
+    input.Key.sk === 'JOB'
+      ? {
+          Item: {
+            id: '01JDQ3Z7YB8V5X1G6N2K4IMP01',
+            createdBy: 'dev-admin',
+            roles: ['admin'],
+            createdAt: '2026-11-25T10:00:00.000Z',
+            chunkCount: 1,
+            chunksDone: 0,
+            total: 1,
+          },
+        }
+      : input.Key.sk === 'ROWS'
+        ? { Item: { rows: JSON.stringify([{ row: 1, request: { name: 'Ada' } }]) } }
+        : {},
+  );
   dynamodb.on(UpdateCommand).resolves({});
   dynamodb.on(QueryCommand).resolves({ Items: [] });
 };

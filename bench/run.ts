@@ -10,6 +10,7 @@ import { ACTIVITY_DESCRIPTION } from './activity-cost.ts';
 import { bundleEntries } from './bundle-size.ts';
 import { measureColdInit } from './cold-init.ts';
 import { CUSTOMER_BODY_DESCRIPTION, measureCustomerOperations } from './dynamodb-cost.ts';
+import { measureImportThroughput } from './import-throughput.ts';
 import { machineFacts } from './machine.ts';
 import { renderReport, writeReport } from './report.ts';
 
@@ -21,8 +22,14 @@ import { renderReport, writeReport } from './report.ts';
 const BASELINE = 'emptyHandler';
 const SEEDED_CUSTOMERS = 40;
 const DEFAULT_RUNS = '7';
+const DEFAULT_IMPORT_ROWS = '10000';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: DEFAULT_RUNS } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: DEFAULT_RUNS },
+    'import-rows': { type: 'string', default: DEFAULT_IMPORT_ROWS },
+  },
+});
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive whole number, not ${values.runs}`);
@@ -68,12 +75,17 @@ try {
   log('DynamoDB: starting DynamoDB Local, seeding, measuring…');
   const [dynamodb, dynamodbMs] = await timed(() => measureCustomerOperations({ seed: SEEDED_CUSTOMERS }));
 
+  log(`import: ${values['import-rows']} CSV rows through the local runtime…`);
+  const [importThroughput, importMs] = await timed(async () =>
+    measureImportThroughput(Number(values['import-rows'])),
+  );
+
   const simulator = createRequire(import.meta.url)('amplify-dynamodb-simulator/package.json') as {
     version: string;
   };
   const report = renderReport({
     date: new Date(),
-    command: `npm run bench${values.runs === DEFAULT_RUNS ? '' : ` -- --runs ${runs}`}`,
+    command: `npm run bench${values.runs === DEFAULT_RUNS ? '' : ` -- --runs ${runs}`}${values['import-rows'] === DEFAULT_IMPORT_ROWS ? '' : ` --import-rows ${values['import-rows']}`}`,
     machine,
     dynamodbLocal: `DynamoDB Local from amplify-dynamodb-simulator ${simulator.version}`,
     durationsMs: {
@@ -81,6 +93,7 @@ try {
       bundling: bundlingMs,
       coldInit: coldInitMs,
       dynamodb: dynamodbMs,
+      import: importMs,
     },
     bundles,
     baseline: BASELINE,
@@ -89,6 +102,7 @@ try {
     dynamodb,
     customerBody: CUSTOMER_BODY_DESCRIPTION,
     activityBodies: ACTIVITY_DESCRIPTION,
+    importThroughput,
   });
   process.stdout.write(`${report}\n`);
   writeReport(join(REPO_ROOT, 'BENCHMARKS.md'), report);

@@ -104,6 +104,21 @@ export const catalog = {
     1,
     z.strictObject({ companyId: z.string(), deletedBy: z.string() }),
   ),
+  /** Counts only: no personal data of the imported people. */
+  'import.completed': definition(
+    'import.completed',
+    1,
+    z.strictObject({
+      importId: z.string(),
+      importedBy: z.string(),
+      status: z.enum(['completed', 'failed']),
+      total: z.int().min(0),
+      created: z.int().min(0),
+      updated: z.int().min(0),
+      unchanged: z.int().min(0),
+      skipped: z.int().min(0),
+    }),
+  ),
 } as const;
 
 export type DetailType = keyof typeof catalog;

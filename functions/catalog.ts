@@ -28,6 +28,16 @@ export const lambdaFunctions = {
     description: 'Health check, OpenAPI document and API docs',
     kind: 'api',
   },
+  importsApi: {
+    entry: 'functions/api/imports.ts',
+    description: 'Customer imports: start one from a file, follow its progress',
+    kind: 'api',
+  },
+  importWorker: {
+    entry: 'functions/consumers/import-worker.ts',
+    description: 'Imports one chunk of an import job (table stream), each row exactly once',
+    kind: 'stream',
+  },
   outboxPublisher: {
     entry: 'functions/consumers/outbox-publisher.ts',
     description: 'Publishes outbox items from the table stream to the event bus',

@@ -76,6 +76,15 @@ export const functionPermissions: Record<
   // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction.
   lifecycleReview: (fn, { table }) =>
     fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'TransactWriteItems'], { indexes: ['gsi2'] }),
+  // Stages chunk items, commits job + chunks in one transaction, reads a job's partition (Query);
+  // Powertools idempotency records (Get/Put/Update/Delete).
+  importsApi: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']),
+  // Reads guards, customers, the job and its chunk; writes customers with their guards, tags,
+  // outbox items and row markers in transactions (Put/Update inside), moves chunk progress.
+  // No DeleteItem: a row only ever adds to a customer. Stream read: the ImportStream construct.
+  importWorker: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'TransactWriteItems']),
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {

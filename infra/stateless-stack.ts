@@ -24,6 +24,7 @@ import { CrmFunction } from './constructs/crm-function.ts';
 import { CrmHttpApi } from './constructs/crm-http-api.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { EventRules } from './constructs/event-rules.ts';
+import { ImportStream } from './constructs/import-stream.ts';
 import { OutboxStream } from './constructs/outbox-stream.ts';
 import { functionPermissions } from './function-permissions.ts';
 
@@ -129,6 +130,7 @@ export class StatelessStack extends Stack {
       }
     }
     new OutboxStream(this, 'OutboxStream', { table, publisher: this.functions.outboxPublisher });
+    new ImportStream(this, 'ImportStream', { table, worker: this.functions.importWorker });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.baseUrl });
   }

@@ -3,6 +3,7 @@ import { rules } from '#events/rules';
 import type { LambdaFunctionName } from '#functions/catalog';
 import { operations } from '#shared/api/routes';
 import { ENV } from '#shared/config';
+import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local.ts';
 import { startDynamoDBLocal } from './dynamodb-local.ts';
@@ -50,6 +51,8 @@ export interface LocalRuntime {
   tableName: string;
   bus: LocalEventBus;
   poller: StreamPoller;
+  /** The second mapping on the stream: import chunks → import worker. */
+  importPoller: StreamPoller;
   /** How long DynamoDB Local took to start (0 when reused). */
   dynamodbStartupMs: number;
   /**
@@ -147,6 +150,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(poller.stop);
+    // As in AWS, one chunk per invocation (batch size 1) through its own filter and checkpoints.
+    const importPoller = await startStreamPoller({
+      endpoint: dynamodb.endpoint,
+      tableName,
+      filter: IMPORT_CHUNK_STREAM_FILTER,
+      batchSize: 1,
+      invoke: (event) => invoke('importWorker', event),
+      checkpointFile: options.inMemory
+        ? undefined
+        : join(dataDir, 'stream-checkpoints', `${tableName}.imports.json`),
+      retry: options.retry,
+      log,
+    });
+    stops.push(importPoller.stop);
 
     const scheduler = startScheduler({ invoke: (name, event) => invoke(name, event), log });
     stops.push(scheduler.stop);
@@ -164,12 +181,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     const waitForIdle = async () => {
       for (let round = 0; round < 100; round++) {
+        await importPoller.waitForIdle();
         await poller.waitForIdle();
         await bus.waitForIdle();
-        const seen = poller.deliveredCount + bus.deliveryCount;
+        const delivered = () => poller.deliveredCount + importPoller.deliveredCount + bus.deliveryCount;
+        const seen = delivered();
         // Consumers may have written outbox items of their own: settle until nothing new happens.
+        await importPoller.waitForIdle();
         await poller.waitForIdle();
-        if (poller.deliveredCount + bus.deliveryCount === seen) return;
+        if (delivered() === seen) return;
       }
       throw new Error(
         'The local runtime did not settle after 100 rounds: is something publishing in a loop?',
@@ -184,6 +204,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       tableName,
       bus,
       poller,
+      importPoller,
       dynamodbStartupMs: dynamodb.startupMs,
       waitForIdle,
       stop: stopAll,

@@ -59,9 +59,11 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
       }
     : {}),
   responses: Object.fromEntries(
-    Object.entries({ ...operation.responses, ...(operation.request.body ? tooLargeResponse : {}) }).map(
-      ([status, response]) => [status, withCommonHeaders(status, response)],
-    ),
+    // An operation that documents its own 413 (ours and API Gateway's) keeps it.
+    Object.entries({
+      ...operation.responses,
+      ...(operation.request.body && !operation.responses['413'] ? tooLargeResponse : {}),
+    }).map(([status, response]) => [status, withCommonHeaders(status, response)]),
   ),
 });
 
@@ -107,6 +109,7 @@ export const buildOpenApiDocument = (serverUrl: string) => {
         description: 'Organisations people work for, linked from customers by `companyId`',
       },
       { name: 'Settings', description: "The workspace's custom field definitions" },
+      { name: 'Imports', description: 'Bulk import of customers from CSV or JSON lines' },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

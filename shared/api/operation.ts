@@ -23,7 +23,11 @@ export interface Operation {
     path?: z.ZodObject;
     query?: z.ZodObject;
     headers?: z.ZodObject;
-    body?: { schema: z.ZodType; contentTypes: readonly string[] };
+    /**
+     * `raw`: the body is a file (CSV, JSON lines) handed to the handler as text, not parsed as JSON;
+     * `schema` then only documents it.
+     */
+    body?: { schema: z.ZodType; contentTypes: readonly string[]; raw?: boolean };
   };
   responses: Record<string, ZodOpenApiResponseObject>;
 }

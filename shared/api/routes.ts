@@ -1,6 +1,7 @@
 import { activityOperations } from './activity.ts';
 import { companyOperations } from './companies.ts';
 import { customerOperations } from './customers.ts';
+import { importOperations } from './imports.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
 import { settingsOperations } from './settings.ts';
@@ -15,6 +16,7 @@ export const operations: readonly Operation[] = [
   ...activityOperations,
   ...companyOperations,
   ...settingsOperations,
+  ...importOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

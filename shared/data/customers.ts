@@ -247,8 +247,8 @@ const commitCustomer = async (
 };
 
 /**
- * Writes a new customer, its e-mail guards and tags, and its created event, all or nothing, with
- * `extraWrites` (a company link) in the same transaction.
+ * Writes a new customer, its e-mail guards and tags, its created event and `extraWrites` (a company
+ * link, an import row's outcome marker), all or nothing.
  */
 export const insertCustomer = (
   customer: Customer,
@@ -709,4 +709,27 @@ export const findDuplicates = async (customer: Customer) => {
   for (const other of sameName) add(other.id, 'same-name-and-company');
   const customers = await batchGetProfiles([...reasons.keys()]);
   return customers.map((other) => ({ customer: other, reasons: [...(reasons.get(other.id) ?? [])].sort() }));
+};
+
+/**
+ * Who holds each of these e-mail addresses and phone numbers (patterns 2 and 15), read strongly
+ * consistent: an import decides from it whether a row updates someone or creates a new customer.
+ */
+export const customersHoldingContacts = async (contacts: {
+  emails: readonly string[];
+  phones: readonly string[];
+}): Promise<{ value: string; customerId: string }[]> => {
+  const keys = [
+    ...contacts.emails.map((value) => ({ value, key: customerKeys.emailGuard(value) })),
+    ...contacts.phones.map((value) => ({ value, key: customerKeys.phoneGuard(value) })),
+  ];
+  const found = await Promise.all(
+    keys.map(async ({ value, key }) => {
+      const { Item } = await documentClient.send(
+        new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }),
+      );
+      return Item ? [{ value, customerId: Item.customerId as string }] : [];
+    }),
+  );
+  return found.flat();
 };

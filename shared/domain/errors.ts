@@ -88,3 +88,8 @@ export class CustomerMerged extends DomainError {
     super(`Customer ${customerId} was merged into ${mergedInto}.`);
   }
 }
+
+/** The request body is over a documented limit (bytes or rows); the message names the limit. */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'payload-too-large';
+}

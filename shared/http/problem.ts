@@ -56,6 +56,7 @@ export const PROBLEM_KINDS = {
   conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
   'request-in-progress': { status: 409, slug: 'request-in-progress', title: 'Request in progress' },
   'precondition-failed': { status: 412, slug: 'precondition-failed', title: 'Precondition failed' },
+  'payload-too-large': { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
   'unsupported-media-type': { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
   'idempotency-key-reused': {
     status: 422,

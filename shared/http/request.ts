@@ -44,10 +44,17 @@ const pickHeaders = (schema: z.ZodObject | undefined, headers: Record<string, st
     }),
   );
 
-const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown => {
-  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+/** The request's media type, lower-cased, without parameters (`text/csv; charset=utf-8` → `text/csv`). */
+export const mediaTypeOf = (event: APIGatewayProxyEventV2): string =>
+  (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/**
+ * The body as text, in an accepted media type. API Gateway base64-encodes every body that is not
+ * `text/*` or JSON/XML (`application/x-ndjson` is), and says so in `isBase64Encoded`.
+ */
+const readBodyText = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]) => {
   const accepted = operation.request.body?.contentTypes ?? [];
-  if (!accepted.includes(contentType)) {
+  if (!accepted.includes(mediaTypeOf(event))) {
     throw new UnsupportedMediaType(`Send the body as ${accepted.join(' or ')}.`);
   }
   const text = event.isBase64Encoded
@@ -57,6 +64,12 @@ const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issue
     issues.push({ in: 'body', field: '', detail: 'A request body is required' });
     return undefined;
   }
+  return text;
+};
+
+const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown => {
+  const text = readBodyText(operation, event, issues);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -85,7 +98,9 @@ export const parseRequest = (operation: Operation, event: APIGatewayProxyEventV2
     issues,
   );
   let body: unknown;
-  if (request.body) {
+  if (request.body?.raw) {
+    body = readBodyText(operation, event, issues);
+  } else if (request.body) {
     const raw = readJsonBody(operation, event, issues);
     if (raw !== undefined) body = parsePart(request.body.schema, raw, 'body', issues);
   }

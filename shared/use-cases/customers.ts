@@ -48,15 +48,20 @@ export const readForChange = async (id: string, ifMatch?: number | '*'): Promise
  * 3. Write it with its e-mail guards, tags, company link and `customer.created` event in one
  *    transaction (a taken e-mail address is a Conflict naming the customer that holds it).
  */
-export const createCustomer = async (actor: Actor, input: CreateCustomerRequest): Promise<Customer> => {
+export const createCustomer = async (
+  actor: Actor,
+  input: CreateCustomerRequest,
+  extraWrites: readonly Record<string, unknown>[] = [],
+): Promise<Customer> => {
   assertMayCreate(actor, input.ownerId);
   assertCustomFieldsForCreate(input.customFields, await customFieldDefinitions());
   const now = nowIso();
   const fields = await withLinkedCompanyName(input);
   const customer = assertValidCustomer(newCustomer(fields, actor, { id: newId(), now }));
   const event = buildEvent('customer.created', { customer }, eventMeta(actor, now));
+  // The link's writes come first: its ConditionCheck failing is extra write 0 (an unknown company).
   await commitWithCompanyLink({ customerId: customer.id, after: customer.companyId }, (linkWrites) =>
-    store.insertCustomer(customer, event, linkWrites),
+    store.insertCustomer(customer, event, [...linkWrites, ...extraWrites]),
   );
   return customer;
 };
@@ -91,12 +96,15 @@ export const getCurrentCustomer = async (actor: Actor, id: string): Promise<Cust
 export const updateCustomer = (
   actor: Actor,
   id: string,
-  patch: UpdateCustomerRequest,
+  patchOrMerge: UpdateCustomerRequest | ((current: Customer) => UpdateCustomerRequest),
   ifMatch?: number | '*',
+  extraWrites: readonly Record<string, unknown>[] = [],
 ): Promise<Customer> =>
   retryLostRaces(
     async () => {
       const current = await readForChange(id, ifMatch);
+      // An import merges a row into what the customer has now: its patch depends on the fresh read.
+      const patch = typeof patchOrMerge === 'function' ? patchOrMerge(current) : patchOrMerge;
       assertMayEdit(actor, current, patch);
       assertCustomFieldsPatch(patch.customFields, await customFieldDefinitions());
       const now = nowIso();
@@ -113,6 +121,7 @@ export const updateCustomer = (
       await commitWithCompanyLink(link, (linkWrites) =>
         store.replaceCustomer(current, next, events, [
           ...linkWrites,
+          ...extraWrites,
           ...(change ? [timelinePut(change)] : []),
         ]),
       );

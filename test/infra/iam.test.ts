@@ -124,6 +124,31 @@ describe('least privilege', () => {
     expect(JSON.stringify(streamRead?.Resource)).toMatch(/StreamArn/);
   });
 
+  it('importWorker reads the stream and writes items, never deletes, on the table only (no index)', () => {
+    const statements = statementsOf('importWorker');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    // SQS only for the mapping's on-failure queue.
+    expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+  });
+
+  it('importsApi may not read the stream nor any index', () => {
+    const statements = statementsOf('importsApi');
+    expect(dynamodbActions(statements)).not.toContain('dynamodb:GetRecords');
+    expect(dynamodbActions(statements)).not.toContain('dynamodb:Scan');
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+  });
+
   it('welcomeEmail may read and write single items and send raw e-mail through the configuration set', () => {
     const statements = statementsOf('welcomeEmail');
     expect(dynamodbActions(statements)).toEqual([

@@ -6,6 +6,7 @@ import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
 import { operations, routeKey } from '#shared/api/routes';
 import { ENV } from '#shared/config';
+import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
 import { functionLogicalId, resourcesOf, synthApp } from './app-fixture.ts';
 
@@ -210,9 +211,32 @@ describe('stateless stack: event rules', () => {
 describe('stateless stack: outbox stream', () => {
   const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
 
+  const mappingOf = (name: LambdaFunctionName) =>
+    mappings.find((mapping) => mapping.Properties.FunctionName?.Ref === functionLogicalId(template, name))
+      ?.Properties ?? {};
+
+  it('has two mappings on the stream: the outbox publisher and the import worker', () => {
+    expect(mappings).toHaveLength(2);
+  });
+
+  it('feeds only new import chunks to the import worker, one per invocation, with partial batch failures', () => {
+    const mapping = mappingOf('importWorker');
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1,
+      ParallelizationFactor: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumRecordAgeInSeconds: expect.any(Number),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    const filters = mapping.FilterCriteria.Filters as Array<{ Pattern: string }>;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([IMPORT_CHUNK_STREAM_FILTER]);
+  });
+
   it('feeds only new outbox items to the outbox publisher, with partial batch failures', () => {
-    expect(mappings).toHaveLength(1);
-    const mapping = mappings[0]?.Properties ?? {};
+    const mapping = mappingOf('outboxPublisher');
     expect(mapping).toMatchObject({
       FunctionName: { Ref: functionLogicalId(template, 'outboxPublisher') },
       EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },

@@ -22,6 +22,10 @@ export interface AppSettings {
   /** Default stage throttling of the HTTP API (requests per second, burst). */
   apiRateLimit: number;
   apiBurstLimit: number;
+  /** Lifecycle thresholds: orders that make a customer loyal; days without a purchase to at-risk and churned. */
+  loyalMinOrders?: number;
+  atRiskAfterDays?: number;
+  churnedAfterDays?: number;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -69,6 +73,9 @@ export const readAppSettings = (node: Node): AppSettings => ({
   authDomainPrefix: text(node, 'authDomainPrefix'),
   apiRateLimit: positiveNumber(node, 'apiRateLimit') ?? DEFAULT_SETTINGS.apiRateLimit,
   apiBurstLimit: positiveNumber(node, 'apiBurstLimit') ?? DEFAULT_SETTINGS.apiBurstLimit,
+  loyalMinOrders: positiveNumber(node, 'loyalMinOrders'),
+  atRiskAfterDays: positiveNumber(node, 'atRiskAfterDays'),
+  churnedAfterDays: positiveNumber(node, 'churnedAfterDays'),
 });
 
 /**

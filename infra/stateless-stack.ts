@@ -82,6 +82,9 @@ export class StatelessStack extends Stack {
       [ENV.publicBaseUrl]: settings.publicBaseUrl ?? this.httpApi.baseUrl,
       [ENV.apiRateLimit]: String(settings.apiRateLimit),
       ...(settings.senderPostalAddress ? { [ENV.senderPostalAddress]: settings.senderPostalAddress } : {}),
+      ...(settings.loyalMinOrders ? { [ENV.loyalMinOrders]: String(settings.loyalMinOrders) } : {}),
+      ...(settings.atRiskAfterDays ? { [ENV.atRiskAfterDays]: String(settings.atRiskAfterDays) } : {}),
+      ...(settings.churnedAfterDays ? { [ENV.churnedAfterDays]: String(settings.churnedAfterDays) } : {}),
     };
 
     const sender = senderIdentities(settings.emailFrom);

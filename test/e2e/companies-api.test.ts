@@ -1,46 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '#shared/domain/actor';
-import { contractChecker } from '../helpers/openapi-contract.ts';
+import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
 import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
-import { authHeader } from '../support/tokens.ts';
 
 /**
  * Companies, people's links to them and typed custom fields over HTTP on the local runtime; every
  * response is checked against the OpenAPI document the API serves.
  */
 let runtime: LocalRuntime;
-let check: ReturnType<typeof contractChecker>;
-const violations: string[] = [];
+let api: ContractClient;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  const document = (await (await fetch(`${runtime.apiUrl}/openapi.json`)).json()) as Parameters<
-    typeof contractChecker
-  >[0];
-  check = contractChecker(document);
+  api = await contractClient(runtime);
 });
 afterAll(() => runtime.stop());
 
-const call = async (
-  method: string,
-  template: string,
-  options: { path?: string; role: Role; sub?: string; body?: unknown; headers?: Record<string, string> },
-) => {
-  const response = await fetch(`${runtime.apiUrl}${options.path ?? template}`, {
-    method,
-    headers: {
-      ...(await authHeader(options.role, { sub: options.sub })),
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  violations.push(
-    ...(await check(method, template, response)).map((v) => `${method} ${template} ${response.status}: ${v}`),
-  );
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
+const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 
 const host = (name: string) => `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.example`;
 
@@ -190,6 +165,6 @@ describe('custom fields end to end', () => {
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(violations).toEqual([]);
+    expect(api.violations).toEqual([]);
   });
 });

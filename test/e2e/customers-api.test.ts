@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '#shared/domain/actor';
-import { contractChecker } from '../helpers/openapi-contract.ts';
+import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
 import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
-import { authHeader } from '../support/tokens.ts';
 
 /**
  * The whole loop over HTTP, on the local runtime (DynamoDB Local, stream poller, outbox publisher,
@@ -11,57 +9,15 @@ import { authHeader } from '../support/tokens.ts';
  * OpenAPI document the API serves.
  */
 let runtime: LocalRuntime;
-let check: ReturnType<typeof contractChecker>;
-const violations: string[] = [];
+let api: ContractClient;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  const document = (await (await fetch(`${runtime.apiUrl}/openapi.json`)).json()) as Parameters<
-    typeof contractChecker
-  >[0];
-  check = contractChecker(document);
+  api = await contractClient(runtime);
 });
 afterAll(() => runtime.stop());
 
-/** fetch + contract check of the response against the served document. */
-const call = async (
-  method: string,
-  template: string,
-  options: {
-    path?: string;
-    role?: Role;
-    sub?: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-  } = {},
-) => {
-  const headers: Record<string, string> = {
-    ...(options.role ? await authHeader(options.role, { sub: options.sub }) : {}),
-    ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...options.headers,
-  };
-  const response = await fetch(`${runtime.apiUrl}${options.path ?? template}`, {
-    method,
-    headers,
-    body:
-      options.body === undefined
-        ? undefined
-        : typeof options.body === 'string'
-          ? options.body
-          : JSON.stringify(options.body),
-  });
-  violations.push(
-    ...(await check(method, template, response)).map((v) => `${method} ${template} ${response.status}: ${v}`),
-  );
-  const text = await response.text();
-  const json = (response.headers.get('content-type') ?? '').includes('json');
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    body: json && text ? JSON.parse(text) : undefined,
-  };
-};
+const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 
 const address = (name: string) =>
   `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
@@ -287,14 +243,14 @@ describe('customers API end to end', () => {
       status: 200,
       headers: json,
     });
-    expect(await check('GET', '/health', extraField)).toEqual([
+    expect(await api.check('GET', '/health', extraField)).toEqual([
       expect.stringContaining('additional properties'),
     ]);
     const undocumented = new Response('{}', { status: 418, headers: json });
-    expect(await check('GET', '/health', undocumented)).toEqual([expect.stringContaining('418')]);
+    expect(await api.check('GET', '/health', undocumented)).toEqual([expect.stringContaining('418')]);
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(violations).toEqual([]);
+    expect(api.violations).toEqual([]);
   });
 });

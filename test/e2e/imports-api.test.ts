@@ -1,51 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '#shared/domain/actor';
 import { IMPORT_LIMITS } from '#shared/domain/import-limits';
-import { contractChecker } from '../helpers/openapi-contract.ts';
+import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
 import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
-import { authHeader } from '../support/tokens.ts';
 
 /**
  * Imports over HTTP on the local runtime: the stream poller runs the import worker exactly as the
  * event-source mapping does in AWS. Every response is checked against the served OpenAPI document.
  */
 let runtime: LocalRuntime;
-let check: ReturnType<typeof contractChecker>;
-const violations: string[] = [];
+let api: ContractClient;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  const document = await (await fetch(`${runtime.apiUrl}/openapi.json`)).json();
-  check = contractChecker(document as Parameters<typeof contractChecker>[0]);
+  api = await contractClient(runtime);
 });
 afterAll(() => runtime.stop());
 
-const call = async (
-  method: string,
-  template: string,
-  options: {
-    path?: string;
-    role?: Role;
-    body?: string;
-    contentType?: string;
-    headers?: Record<string, string>;
-  } = {},
-) => {
-  const response = await fetch(`${runtime.apiUrl}${options.path ?? template}`, {
-    method,
-    headers: {
-      ...(options.role ? await authHeader(options.role) : {}),
-      ...(options.contentType ? { 'content-type': options.contentType } : {}),
-      ...options.headers,
-    },
-    body: options.body,
-  });
-  violations.push(
-    ...(await check(method, template, response)).map((v) => `${method} ${template} ${response.status}: ${v}`),
-  );
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
+const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 
 const run = Math.random().toString(36).slice(2, 8);
 const csv =
@@ -157,6 +128,6 @@ describe('imports API end to end', () => {
   });
 
   it('every response matched the served OpenAPI document', () => {
-    expect(violations).toEqual([]);
+    expect(api.violations).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { documentClient } from '#shared/clients/dynamodb';
 import type { Actor } from '#shared/domain/actor';
 import * as customers from '#shared/use-cases/customers';
 import { getImport, importChunk, startImport } from '#shared/use-cases/imports';
+import { allItems } from '../helpers/table-items.ts';
 import { createTestTable } from '../support/local-services.ts';
 
 /**
@@ -72,6 +73,12 @@ describe('import worker on DynamoDB Local', () => {
       { row: 37, reason: 'duplicate of row 4' },
       { row: 38, reason: expect.stringMatching(/^email: /) },
     ]);
+    // Once the chunk is closed its staged rows are gone: the file's personal data lives on only in
+    // the customers it became (where a GDPR erase reaches it).
+    const staged = await allItems();
+    expect(
+      staged.some((item) => String(item.pk).startsWith(`IMPORT_CHUNK#${job.id}`) && item.sk === 'ROWS'),
+    ).toBe(false);
   });
 
   it('a chunk redelivered after a crash half way finishes the rest, nobody twice, counts exact', async () => {

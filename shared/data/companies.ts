@@ -7,7 +7,7 @@ import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/error
 import type { Company } from '#shared/schemas/company';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outboxPut } from './outbox.ts';
-import { TABLE } from './table-definition.ts';
+import { withoutKeyAttributes } from './table-definition.ts';
 import { failedConditions } from './transaction-errors.ts';
 
 /**
@@ -47,13 +47,6 @@ const indexes = {
 } as const;
 type IndexDef = (typeof indexes)[keyof typeof indexes];
 
-const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'type',
-  ...TABLE.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-];
-
 const table = () => config.tableName;
 
 const profileItem = (company: Company) => ({
@@ -66,11 +59,7 @@ const profileItem = (company: Company) => ({
   gsi4sk: `${searchKey(company.name)}#${company.id}`,
 });
 
-const toCompany = (item: Record<string, unknown>): Company => {
-  const company = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete company[key];
-  return company as Company;
-};
+const toCompany = (item: Record<string, unknown>): Company => withoutKeyAttributes<Company>(item);
 
 /** `consistent` for read-modify-write: an eventually consistent read may return the previous version. */
 export const getCompany = async (

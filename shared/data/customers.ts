@@ -8,7 +8,7 @@ import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/error
 import type { Customer } from '#shared/schemas/customer';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outboxPut } from './outbox.ts';
-import { TABLE } from './table-definition.ts';
+import { withoutKeyAttributes } from './table-definition.ts';
 import { ExtraWriteConditionFailed, failedConditions } from './transaction-errors.ts';
 
 /**
@@ -65,13 +65,6 @@ const indexes = {
 } as const;
 type IndexDef = (typeof indexes)[keyof typeof indexes];
 
-const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'type',
-  ...TABLE.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-];
-
 const profileItem = (customer: Customer) => ({
   ...customerKeys.profile(customer.id),
   type: 'customer',
@@ -88,11 +81,7 @@ const profileItem = (customer: Customer) => ({
     : {}),
 });
 
-const toCustomer = (item: Record<string, unknown>): Customer => {
-  const customer = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete customer[key];
-  return customer as Customer;
-};
+const toCustomer = (item: Record<string, unknown>): Customer => withoutKeyAttributes<Customer>(item);
 
 const table = () => config.tableName;
 
@@ -344,21 +333,7 @@ export const eraseProfile = (
   tombstone: Tombstone,
   event: DomainEvent,
   extraWrites: readonly Record<string, unknown>[] = [],
-): Promise<void> =>
-  commitCustomer(
-    {
-      before: customer,
-      profileWrite: {
-        Delete: {
-          TableName: table(),
-          Key: customerKeys.profile(customer.id),
-          ...versioned(customer.version),
-        },
-      },
-    },
-    [event],
-    [tombstonePut(tombstone), ...lastPurchaseWrites(customer, undefined), ...extraWrites],
-  );
+): Promise<void> => removeCustomer(customer, event, [tombstonePut(tombstone), ...extraWrites]);
 
 /** Records an erase when no profile is left (a deleted customer's leftovers): tombstone and event. */
 export const recordErasure = async (tombstone: Tombstone, event: DomainEvent): Promise<void> => {

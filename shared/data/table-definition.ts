@@ -33,3 +33,17 @@ export const OUTBOX_STREAM_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { type: { S: ['outbox'] } } },
 } as const;
+
+const KEY_ATTRIBUTES = [
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  'type',
+  ...TABLE.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+];
+
+/** An item without its table and index keys and its `type`: the entity it stores. */
+export const withoutKeyAttributes = <T>(item: Record<string, unknown>): T => {
+  const entity = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete entity[key];
+  return entity as T;
+};

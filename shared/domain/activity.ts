@@ -6,7 +6,7 @@ import type {
   RecordPurchaseRequest,
   UpdateInteractionRequest,
 } from '#shared/schemas/activity';
-import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
+import type { Customer, PurchaseSummary } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
 import { Forbidden, ValidationFailed } from './errors.ts';
 import { notInFuture } from './time.ts';

@@ -46,6 +46,14 @@ export const UserId = z
   .regex(/^[A-Za-z0-9:_@.-]+$/, 'Must be a user id')
   .meta({ description: 'User id (Cognito sub)', example: 'dev-sales' });
 
+/** What every versioned record carries: its version (the ETag) and who created it, when. */
+export const versionedRecordFields = {
+  version: z.int().min(1).max(2_147_483_647).meta({ format: 'int32', description: 'Also sent as the ETag' }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  createdBy: UserId,
+};
+
 export const Cursor = z
   .string()
   .min(1)

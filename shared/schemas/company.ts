@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { normalizeDomain } from '#shared/domain/web-domain';
-import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import { Currency, MinorUnits, singleLine, Ulid, UserId, versionedRecordFields } from './common.ts';
 import { Tag } from './customer.ts';
 import { Address } from './profile.ts';
 
@@ -130,14 +130,7 @@ export const Company = z
     address: Address.optional(),
     tags: z.array(Tag).max(MAX_COMPANY_TAGS),
     ownerId: UserId.optional(),
-    version: z
-      .int()
-      .min(1)
-      .max(2_147_483_647)
-      .meta({ format: 'int32', description: 'Also sent as the ETag' }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    createdBy: UserId,
+    ...versionedRecordFields,
   })
   .meta({ id: 'Company' });
 export type Company = z.infer<typeof Company>;

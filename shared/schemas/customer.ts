@@ -1,7 +1,15 @@
 import * as z from 'zod';
 import { config } from '#shared/config';
 import { toE164 } from '#shared/domain/contact-normalization';
-import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import {
+  Currency,
+  MinorUnits,
+  singleLine,
+  Timestamp,
+  Ulid,
+  UserId,
+  versionedRecordFields,
+} from './common.ts';
 import { CustomFieldValues, CustomFieldValuesPatch } from './custom-fields.ts';
 import { profileFields } from './profile.ts';
 
@@ -238,14 +246,7 @@ export const Customer = z
     }),
     customFields: CustomFieldValues,
     ...optionalFields(profileFields),
-    version: z
-      .int()
-      .min(1)
-      .max(2_147_483_647)
-      .meta({ format: 'int32', description: 'Also sent as the ETag' }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    createdBy: UserId,
+    ...versionedRecordFields,
     purchaseSummary: PurchaseSummary.optional(),
   })
   .meta({ id: 'Customer' });

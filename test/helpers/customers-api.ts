@@ -1,12 +1,24 @@
 import { handler as companiesHandler } from '#functions/api/companies';
 import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
+import { handler as importsHandler } from '#functions/api/imports';
+import { handler as metaHandler } from '#functions/api/meta';
 import { handler as settingsHandler } from '#functions/api/settings';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
 
-/** Calls the customers (customer activity, companies, settings) Lambda handlers directly, as API Gateway would, for a user with a role. */
+/** The API functions' handlers by catalog name, as API Gateway's integrations route to them. */
+const apiHandlers = {
+  customersApi: handler,
+  customerActivityApi: activityHandler,
+  companiesApi: companiesHandler,
+  settingsApi: settingsHandler,
+  importsApi: importsHandler,
+  metaApi: metaHandler,
+};
+
+/** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */
 export const asUser = (role: Role, userId = `dev-${role}`) => {
   const claims = { sub: userId, 'cognito:groups': `[${role}]` };
   const call = async (
@@ -15,14 +27,7 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
   ) => {
     // The route table says which function serves the route, as API Gateway's integrations do.
     const fn = operations.find((operation) => `${operation.method} ${operation.path}` === routeKey)?.function;
-    const target =
-      fn === 'customerActivityApi'
-        ? activityHandler
-        : fn === 'companiesApi'
-          ? companiesHandler
-          : fn === 'settingsApi'
-            ? settingsHandler
-            : handler;
+    const target = (fn && apiHandlers[fn as keyof typeof apiHandlers]) || handler;
     const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
       statusCode: number;
       headers?: Record<string, string>;
@@ -31,10 +36,15 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
     return {
       status: result.statusCode,
       headers: result.headers ?? {},
-      body: result.body ? JSON.parse(result.body) : undefined,
+      body:
+        result.body && (result.headers?.['content-type'] ?? '').includes('json')
+          ? JSON.parse(result.body)
+          : result.body,
     };
   };
   return {
+    /** Any route, by its route key (`POST /imports`). */
+    request: call,
     create: (body: unknown, headers?: Record<string, string>) => call('POST /customers', { body, headers }),
     get: (id: string) => call('GET /customers/{id}', { pathParameters: { id } }),
     update: (id: string, body: unknown, headers?: Record<string, string>) =>

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '#local/table';
 import { customerOperations } from '#shared/api/customers';
+import { operations } from '#shared/api/routes';
 import { asUser } from '../helpers/customers-api.ts';
 
 /**
@@ -76,4 +77,47 @@ describe('hostile input to the customers API', () => {
       { numRuns: 150 },
     );
   });
+});
+
+describe('hostile input to every operation', () => {
+  /** Path parameter values: a real id, a well-formed unknown one, and junk. */
+  const pathValue = (realId: string) =>
+    fc.oneof(fc.constant(realId), fc.constant('01JDQ3Z7YB8V5X1G6N2K4M9P0R'), fc.string({ maxLength: 60 }));
+  const rawBody = fc.oneof(
+    fc.string({ maxLength: 500 }),
+    hostileJson.map((value) => JSON.stringify(value)),
+  );
+
+  it.each(operations.map((operation) => [operation.operationId, operation] as const))(
+    '%s never answers 500 or an undocumented status',
+    async (_id, operation) => {
+      const customer = (await admin.create({ name: 'Hostile target' })).body;
+      const statuses = Object.keys(operation.responses).map(Number);
+      const queryKeys = Object.keys(operation.request.query?.shape ?? {});
+      const contentTypes = [
+        ...(operation.request.body?.contentTypes ?? []),
+        'text/plain',
+        'application/json',
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          pathValue(customer.id),
+          pathValue(customer.id),
+          rawBody,
+          fc.constantFrom(...contentTypes),
+          fc.dictionary(fc.constantFrom(...queryKeys, 'x'), fc.string({ maxLength: 40 }), { maxKeys: 3 }),
+          async (id, second, body, contentType, query) => {
+            const result = await admin.request(`${operation.method} ${operation.path}`, {
+              pathParameters: { id, interactionId: second },
+              body: operation.method === 'GET' || operation.method === 'DELETE' ? undefined : body,
+              headers: { 'content-type': contentType },
+              query,
+            });
+            expect(statuses, `${result.status} ${JSON.stringify(result.body)}`).toContain(result.status);
+          },
+        ),
+        { numRuns: 20 },
+      );
+    },
+  );
 });

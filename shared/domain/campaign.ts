@@ -1,0 +1,109 @@
+import type {
+  Campaign,
+  CreateCampaignRequest,
+  ScheduleCampaignRequest,
+  UpdateCampaignRequest,
+} from '#shared/schemas/campaign';
+import { type Actor, hasAnyRole } from './actor.ts';
+import { Conflict, Forbidden, Unprocessable } from './errors.ts';
+import { instantOfWallTime } from './zoned-time.ts';
+
+/** Campaign rules: who may do what, and the life of a campaign. Pure functions. */
+
+const MANAGE = ['admin', 'manager', 'marketing'] as const;
+
+export const assertMayManageCampaigns = (actor: Actor): void => {
+  if (!hasAnyRole(actor, MANAGE))
+    throw new Forbidden('Only admins, managers and marketing manage campaigns.');
+};
+
+export const newCampaign = (
+  input: CreateCampaignRequest,
+  actor: Actor,
+  ids: { id: string; now: string },
+): Campaign => ({
+  id: ids.id,
+  ...input,
+  status: 'draft',
+  version: 1,
+  createdAt: ids.now,
+  updatedAt: ids.now,
+  createdBy: actor.userId,
+});
+
+/** What it is about (name, segment, template) may change until sending starts. */
+const assertStillEditable = (campaign: Campaign, what: string): void => {
+  if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {
+    throw new Conflict(`A ${campaign.status} campaign cannot be ${what}.`);
+  }
+};
+
+export const applyCampaignPatch = (
+  campaign: Campaign,
+  patch: UpdateCampaignRequest,
+  now: string,
+): Campaign => {
+  assertStillEditable(campaign, 'changed');
+  return { ...campaign, ...patch, version: campaign.version + 1, updatedAt: now };
+};
+
+/** Scheduler runs a target within the minute; a time already past would never be met. */
+export const scheduleCampaign = (
+  campaign: Campaign,
+  request: ScheduleCampaignRequest,
+  now: string,
+): Campaign => {
+  assertStillEditable(campaign, 'scheduled');
+  const instant = instantOfWallTime(request.sendAt, request.timeZone);
+  if (instant.kind !== 'instant') {
+    throw new Unprocessable([
+      {
+        in: 'body',
+        field: instant.kind === 'nonexistent' ? 'sendAt' : 'timeZone',
+        detail:
+          instant.kind === 'nonexistent'
+            ? `${request.sendAt} does not exist in ${request.timeZone} (the clocks skip it)`
+            : 'Unknown time zone',
+      },
+    ]);
+  }
+  if (Date.parse(instant.at) <= Date.parse(now)) {
+    throw new Unprocessable([
+      { in: 'body', field: 'sendAt', detail: `Must be in the future (it is ${instant.at} in UTC)` },
+    ]);
+  }
+  const version = campaign.version + 1;
+  return {
+    ...campaign,
+    status: 'scheduled',
+    schedule: { ...request, at: instant.at, scheduleId: `${campaign.id}-v${version}` },
+    version,
+    updatedAt: now,
+  };
+};
+
+export const cancelCampaign = (campaign: Campaign, now: string): Campaign => {
+  assertStillEditable(campaign, 'cancelled');
+  return {
+    ...campaign,
+    status: 'cancelled',
+    cancelledAt: now,
+    version: campaign.version + 1,
+    updatedAt: now,
+  };
+};
+
+export const assertMayDeleteCampaign = (campaign: Campaign): void => {
+  if (campaign.status === 'sending' || campaign.status === 'scheduled') {
+    throw new Conflict(`A ${campaign.status} campaign cannot be deleted: cancel it first, or let it finish.`);
+  }
+};
+
+/**
+ * The schedule that fires is the one the campaign still expects: each scheduling has its own id,
+ * so a schedule left over from before a reschedule or a cancel, or delivered twice, starts nothing.
+ */
+export const startSending = (campaign: Campaign, scheduleId: string, now: string): Campaign | undefined =>
+  campaign.status === 'scheduled' && campaign.schedule?.scheduleId === scheduleId
+    ? { ...campaign, status: 'sending', startedAt: now, version: campaign.version + 1, updatedAt: now }
+    : undefined;

@@ -1,0 +1,82 @@
+import * as z from 'zod';
+import { isTimeZone } from '#shared/domain/zoned-time';
+import { singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts';
+
+/** E-mail campaigns: what marketing schedules, and when. */
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const;
+export const CampaignStatus = z
+  .enum(CAMPAIGN_STATUSES)
+  .meta({
+    id: 'CampaignStatus',
+    description: 'draft → scheduled → sending → sent, or cancelled before sending',
+  });
+export type CampaignStatus = z.infer<typeof CampaignStatus>;
+
+export const WallTime = z
+  .string()
+  .max(19)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'Must be a local date and time such as 2026-12-01T09:00')
+  .refine(
+    (value) => !Number.isNaN(Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`)),
+    'Not a real date',
+  )
+  .meta({ description: 'Local date and time in `timeZone`, without offset', example: '2026-12-01T09:00' });
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_+\-/]+$/, 'Must be an IANA time zone such as Europe/Paris')
+  .refine(isTimeZone, 'Unknown time zone')
+  .meta({ description: 'IANA time zone', example: 'Europe/Paris' });
+
+export const ScheduleCampaignRequest = z
+  .strictObject({ sendAt: WallTime, timeZone: TimeZone })
+  .meta({ id: 'ScheduleCampaignRequest' });
+export type ScheduleCampaignRequest = z.infer<typeof ScheduleCampaignRequest>;
+
+export const CampaignSchedule = z
+  .strictObject({
+    sendAt: WallTime,
+    timeZone: TimeZone,
+    at: Timestamp.meta({ description: 'The same moment in UTC' }),
+    scheduleId: z
+      .string()
+      .max(40)
+      .regex(/^[0-9A-HJKMNP-TV-Z]{26}-v\d{1,10}$/)
+      .meta({ description: 'This scheduling (a reschedule gets a new one): only it may start the sending' }),
+  })
+  .meta({ id: 'CampaignSchedule' });
+
+const CampaignName = singleLine(200).meta({ example: 'December newsletter' });
+
+export const CreateCampaignRequest = z
+  .strictObject({
+    name: CampaignName,
+    segmentId: Ulid.meta({ description: 'Who receives it (the marketable members of the segment)' }),
+    templateId: Ulid.meta({ description: 'What they receive' }),
+  })
+  .meta({ id: 'CreateCampaignRequest' });
+export type CreateCampaignRequest = z.infer<typeof CreateCampaignRequest>;
+
+export const UpdateCampaignRequest = z
+  .strictObject({ name: CampaignName.optional(), segmentId: Ulid.optional(), templateId: Ulid.optional() })
+  .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field to change' })
+  .meta({ id: 'UpdateCampaignRequest', minProperties: 1 });
+export type UpdateCampaignRequest = z.infer<typeof UpdateCampaignRequest>;
+
+export const Campaign = z
+  .strictObject({
+    id: Ulid,
+    name: CampaignName,
+    segmentId: Ulid,
+    templateId: Ulid,
+    status: CampaignStatus,
+    schedule: CampaignSchedule.optional(),
+    startedAt: Timestamp.optional().meta({ description: 'When sending started' }),
+    cancelledAt: Timestamp.optional(),
+    ...versionedRecordFields,
+  })
+  .meta({ id: 'Campaign' });
+export type Campaign = z.infer<typeof Campaign>;

@@ -6,6 +6,7 @@ import { searchKey } from '#shared/domain/contact-normalization';
 import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Company } from '#shared/schemas/company';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type IndexPattern, queryIndexPage } from './index-query.ts';
 import { outboxPut } from './outbox.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
 import { failedConditions } from './transaction-errors.ts';
@@ -45,7 +46,6 @@ const indexes = {
     value: (key: string) => `COMPANIES#NAME#${key.slice(0, 2)}`,
   },
 } as const;
-type IndexDef = (typeof indexes)[keyof typeof indexes];
 
 const table = () => config.tableName;
 
@@ -263,30 +263,13 @@ export const companyLinkWrites = (
 };
 
 const queryIndex = async (
-  index: IndexDef,
+  index: IndexPattern,
   partition: string,
   page: { limit: number; cursor?: string },
   order: { ascending?: boolean; sortKeyPrefix?: string } = {},
 ) => {
-  const prefix = order.sortKeyPrefix;
-  const startKey = decodeCursor(page.cursor, {
-    attributes: ['pk', 'sk', index.pk, index.sk],
-    partition: { name: index.pk, value: partition },
-    ...(prefix !== undefined ? { sortKeyPrefix: { name: index.sk, value: prefix } } : {}),
-  });
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: index.name,
-      KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': index.pk, ...(prefix !== undefined ? { '#sk': index.sk } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...(prefix !== undefined ? { ':prefix': prefix } : {}) },
-      ScanIndexForward: order.ascending ?? false,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: (result.Items ?? []).map(toCompany), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  const result = await queryIndexPage(index, partition, page, order);
+  return { items: result.items.map(toCompany), nextCursor: result.nextCursor };
 };
 
 export interface CompanyListQuery {

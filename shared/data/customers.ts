@@ -6,7 +6,7 @@ import { canonicalEmail, searchKey } from '#shared/domain/contact-normalization'
 import { emailChanges, phoneChanges, tagChanges } from '#shared/domain/customer';
 import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { queryIndexPage } from './index-query.ts';
 import { outboxPut } from './outbox.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
 import { ExtraWriteConditionFailed, failedConditions } from './transaction-errors.ts';
@@ -63,7 +63,6 @@ const indexes = {
     value: (month: string) => `CUSTOMERS#LAST_PURCHASE#${month}`,
   },
 } as const;
-type IndexDef = (typeof indexes)[keyof typeof indexes];
 
 const profileItem = (customer: Customer) => ({
   ...customerKeys.profile(customer.id),
@@ -526,41 +525,6 @@ export interface CustomerListQuery {
   cursor?: string;
 }
 
-const queryIndex = async (
-  index: IndexDef,
-  partition: string,
-  page: { limit: number; cursor?: string },
-  order: { ascending?: boolean; sortKeyPrefix?: string } = {},
-) => {
-  const startKey = decodeCursor(page.cursor, {
-    attributes: ['pk', 'sk', index.pk, index.sk],
-    partition: { name: index.pk, value: partition },
-    ...(order.sortKeyPrefix !== undefined
-      ? { sortKeyPrefix: { name: index.sk, value: order.sortKeyPrefix } }
-      : {}),
-  });
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: index.name,
-      KeyConditionExpression:
-        order.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': index.pk,
-        ...(order.sortKeyPrefix !== undefined ? { '#sk': index.sk } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':pk': partition,
-        ...(order.sortKeyPrefix !== undefined ? { ':prefix': order.sortKeyPrefix } : {}),
-      },
-      ScanIndexForward: order.ascending ?? false,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: result.Items ?? [], nextCursor: encodeCursor(result.LastEvaluatedKey) };
-};
-
 const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
   let keys = ids.map(customerKeys.profile);
   const found = new Map<string, Customer>();
@@ -602,14 +566,14 @@ const servingPage = async (query: CustomerListQuery) => {
     return { customers: await byGuard(customerKeys.phoneGuard(query.phone)), nextCursor: null };
   if (query.namePrefix !== undefined) {
     const prefix = searchKey(query.namePrefix);
-    const page = await queryIndex(indexes.byName, indexes.byName.value(prefix), query, {
+    const page = await queryIndexPage(indexes.byName, indexes.byName.value(prefix), query, {
       ascending: true,
       sortKeyPrefix: prefix,
     });
     return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
   }
   if (query.company !== undefined) {
-    const page = await queryIndex(
+    const page = await queryIndexPage(
       indexes.byCompany,
       indexes.byCompany.value(searchKey(query.company)),
       query,
@@ -617,7 +581,7 @@ const servingPage = async (query: CustomerListQuery) => {
     return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
   }
   if (query.tag !== undefined) {
-    const page = await queryIndex(indexes.byTag, indexes.byTag.value(query.tag), query);
+    const page = await queryIndexPage(indexes.byTag, indexes.byTag.value(query.tag), query);
     return {
       customers: await batchGetProfiles(page.items.map((item) => item.gsi1sk as string)),
       nextCursor: page.nextCursor,
@@ -629,7 +593,7 @@ const servingPage = async (query: CustomerListQuery) => {
       : query.lifecycleStage !== undefined
         ? [indexes.byStage, indexes.byStage.value(query.lifecycleStage)]
         : [indexes.all, indexes.all.value()];
-  const page = await queryIndex(index, partition, query);
+  const page = await queryIndexPage(index, partition, query);
   return { customers: page.items.map(toCustomer), nextCursor: page.nextCursor };
 };
 
@@ -660,7 +624,7 @@ const bySimilarEmail = async (customer: Customer): Promise<string[]> => {
 /** Customers with the same name search key, and the same company key (pattern 21). */
 const bySameNameAndCompany = async (customer: Customer): Promise<Customer[]> => {
   const key = searchKey(customer.name);
-  const page = await queryIndex(
+  const page = await queryIndexPage(
     indexes.byName,
     indexes.byName.value(key),
     { limit: 50 },

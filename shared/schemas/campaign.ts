@@ -5,12 +5,10 @@ import { singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts'
 /** E-mail campaigns: what marketing schedules, and when. */
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled'] as const;
-export const CampaignStatus = z
-  .enum(CAMPAIGN_STATUSES)
-  .meta({
-    id: 'CampaignStatus',
-    description: 'draft → scheduled → sending → sent, or cancelled before sending',
-  });
+export const CampaignStatus = z.enum(CAMPAIGN_STATUSES).meta({
+  id: 'CampaignStatus',
+  description: 'draft → scheduled → sending → sent, or cancelled before sending',
+});
 export type CampaignStatus = z.infer<typeof CampaignStatus>;
 
 export const WallTime = z

@@ -60,6 +60,16 @@ export const lambdaFunctions = {
     /** 03:15 UTC every day (EventBridge schedule expression). */
     schedule: 'cron(15 3 * * ? *)',
   },
+  campaignsApi: {
+    entry: 'functions/api/campaigns.ts',
+    description: 'Campaigns API: drafts, scheduling and cancelling',
+    kind: 'api',
+  },
+  campaignDispatcher: {
+    entry: 'functions/scheduled/campaign-dispatcher.ts',
+    description: 'Starts a campaign when its one-time schedule fires (if it is the scheduling it expects)',
+    kind: 'event',
+  },
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

@@ -73,6 +73,12 @@ export const functionPermissions: Record<
     fn.grantTable(table, ['GetItem', 'Query', 'TransactWriteItems', 'PutItem', 'ConditionCheckItem']),
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
+  // Campaign items (list through gsi1) and Powertools idempotency records; the Scheduler grants
+  // come with the CampaignScheduling construct.
+  campaignsApi: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] }),
+  // Reads the campaign and moves it to sending with a conditional Put.
+  campaignDispatcher: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
   // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction.
   lifecycleReview: (fn, { table }) =>
     fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'TransactWriteItems'], { indexes: ['gsi2'] }),

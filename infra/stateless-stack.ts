@@ -20,6 +20,7 @@ import { operations } from '#shared/api/routes';
 import { ENV } from '#shared/config';
 import { type AppSettings, senderIdentities } from './app-settings.ts';
 import { bundledFiles } from './bundling-options.ts';
+import { CampaignScheduling } from './constructs/campaign-scheduling.ts';
 import { CrmFunction } from './constructs/crm-function.ts';
 import { CrmHttpApi } from './constructs/crm-http-api.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
@@ -122,6 +123,10 @@ export class StatelessStack extends Stack {
     for (const name of names) handlers[name] = this.functions[name].function;
     this.httpApi.addOperations(operations, handlers);
     new EventRules(this, 'Rules', { bus: eventBus, rules, functions: handlers });
+    new CampaignScheduling(this, 'CampaignScheduling', {
+      api: this.functions.campaignsApi,
+      dispatcher: handlers.campaignDispatcher,
+    });
     for (const name of names) {
       const definition = lambdaFunctions[name];
       if ('schedule' in definition) {

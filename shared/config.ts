@@ -23,6 +23,11 @@ export const ENV = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   apiRateLimit: 'API_RATE_LIMIT',
   defaultPhoneCountry: 'DEFAULT_PHONE_COUNTRY',
+  schedulerEndpoint: 'SCHEDULER_ENDPOINT',
+  campaignScheduleGroup: 'CAMPAIGN_SCHEDULE_GROUP',
+  campaignSchedulerRoleArn: 'CAMPAIGN_SCHEDULER_ROLE_ARN',
+  campaignDispatcherArn: 'CAMPAIGN_DISPATCHER_ARN',
+  campaignScheduleDlqArn: 'CAMPAIGN_SCHEDULE_DLQ_ARN',
   loyalMinOrders: 'LOYAL_MIN_ORDERS',
   atRiskAfterDays: 'AT_RISK_AFTER_DAYS',
   churnedAfterDays: 'CHURNED_AFTER_DAYS',
@@ -67,6 +72,15 @@ export const config = {
   get defaultPhoneCountry() {
     return optional(ENV.defaultPhoneCountry) ?? 'US';
   },
+  /** Where campaign schedules go and what they invoke (EventBridge Scheduler; set by the CDK app). */
+  get campaignScheduling() {
+    return {
+      groupName: required(ENV.campaignScheduleGroup),
+      roleArn: required(ENV.campaignSchedulerRoleArn),
+      dispatcherArn: required(ENV.campaignDispatcherArn),
+      deadLetterArn: optional(ENV.campaignScheduleDlqArn),
+    };
+  },
   /** Recency and frequency thresholds of the lifecycle stages (shared/domain/lifecycle.ts). */
   get lifecycleThresholds(): LifecycleThresholds {
     const number = (name: string, fallback: number) => Number(optional(name) ?? fallback);
@@ -85,6 +99,9 @@ export const config = {
     },
     get eventBridge() {
       return optional(ENV.eventBridgeEndpoint);
+    },
+    get scheduler() {
+      return optional(ENV.schedulerEndpoint);
     },
     get ses() {
       return optional(ENV.sesEndpoint);

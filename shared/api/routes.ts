@@ -1,4 +1,5 @@
 import { activityOperations } from './activity.ts';
+import { campaignOperations } from './campaigns.ts';
 import { companyOperations } from './companies.ts';
 import { customerOperations } from './customers.ts';
 import { importOperations } from './imports.ts';
@@ -17,6 +18,7 @@ export const operations: readonly Operation[] = [
   ...companyOperations,
   ...settingsOperations,
   ...importOperations,
+  ...campaignOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

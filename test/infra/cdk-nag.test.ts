@@ -51,6 +51,7 @@ describe('cdk-nag (AWS Solutions)', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-COG8',
         'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<CampaignSchedulingGroupCDC1538C>/*]',
         'AwsSolutions-L1',
         'AwsSolutions-SQS3',
       ].sort(),

@@ -275,6 +275,10 @@ describe('stateless stack: queues', () => {
       queueIdsIn(config.Properties.DestinationConfig),
     ),
     ...Object.values(queues).flatMap((queue) => queueIdsIn(queue.Properties.RedrivePolicy)),
+    // Campaign schedules are created at run time, with this queue as their DeadLetterConfig.
+    ...Object.values(resourcesOf(template, 'AWS::Lambda::Function')).flatMap((fn) =>
+      queueIdsIn(fn.Properties.Environment?.Variables?.CAMPAIGN_SCHEDULE_DLQ_ARN),
+    ),
   ]);
 
   it('every queue is a dead-letter queue of something, or has a redrive DLQ itself', () => {

@@ -146,7 +146,7 @@ const SegmentRuleShape: z.ZodType<SegmentRule> = z.lazy(() =>
     z.strictObject({ or: children() }).meta({ description: 'At least one rule holds' }),
     z.strictObject({ not: SegmentRuleShape }).meta({ description: 'The rule does not hold' }),
     RuleCondition,
-  ]),
+  ], { error: 'Must be {"and": [rules]}, {"or": [rules]}, {"not": rule} or a condition (see SegmentCondition)' }),
 ).meta({
   id: 'SegmentRule',
   description:

@@ -114,7 +114,10 @@ export const buildOpenApiDocument = (serverUrl: string) => {
         name: 'Segments',
         description: 'Rules that pick marketable customers (e-mail consent, not suppressed) for campaigns',
       },
-      { name: 'Suppressions', description: 'Addresses no marketing e-mail goes to (bounces, complaints, by hand)' },
+      {
+        name: 'Suppressions',
+        description: 'Addresses no marketing e-mail goes to (bounces, complaints, by hand)',
+      },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

@@ -130,7 +130,10 @@ export const previewSegment = defineOperation({
     'Returns how many, and up to 10 of them. Every role may preview. Nothing is stored.',
   request: { path: SegmentPath },
   responses: {
-    '200': { description: 'The count and a sample', content: { 'application/json': { schema: SegmentPreview } } },
+    '200': {
+      description: 'The count and a sample',
+      content: { 'application/json': { schema: SegmentPreview } },
+    },
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -151,7 +154,10 @@ export const Suppression = z
       description: 'The address; absent once its holder was erased (GDPR): the hash keeps them suppressed',
     }),
     reason: SuppressionReason,
-    source: z.string().max(200).meta({ description: 'Where it came from: `ses`, `api:<userId>`', example: 'ses' }),
+    source: z
+      .string()
+      .max(200)
+      .meta({ description: 'Where it came from: `ses`, `api:<userId>`', example: 'ses' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'Suppression' });
@@ -159,7 +165,9 @@ export const Suppression = z
 const SuppressionPage = z
   .strictObject({
     items: z.array(Suppression).max(100),
-    nextCursor: Cursor.nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    nextCursor: Cursor.nullable().meta({
+      description: 'Pass as `cursor` for the next page; null on the last',
+    }),
   })
   .meta({ id: 'SuppressionPage' });
 

@@ -371,7 +371,10 @@ export const commitMerge = async (
   const sourceCanonicals = [...new Set(source.emails.map((e) => canonicalEmail(e.address)))];
   const newTags = merged.tags.filter((tag) => !target.tags.includes(tag));
   // The source leaves the marketable index; the merged record takes the target's place in it.
-  const marketable = [...(await marketableWrites(source, undefined)), ...(await marketableWrites(target, merged))];
+  const marketable = [
+    ...(await marketableWrites(source, undefined)),
+    ...(await marketableWrites(target, merged)),
+  ];
   try {
     await documentClient.send(
       new TransactWriteCommand({

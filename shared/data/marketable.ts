@@ -176,7 +176,11 @@ const companyCache = () => {
       const read = getCompaniesByIds(missing).then(
         (companies) => new Map(companies.map((c) => [c.id, { industry: c.industry, size: c.size }])),
       );
-      for (const id of missing) facts.set(id, read.then((found) => found.get(id)));
+      for (const id of missing)
+        facts.set(
+          id,
+          read.then((found) => found.get(id)),
+        );
     }
     const resolved = await Promise.all(wanted.map(async (id) => [id, await facts.get(id)] as const));
     return new Map(resolved.flatMap(([id, fact]) => (fact ? [[id, fact] as const] : [])));

@@ -4,8 +4,8 @@ import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { audienceView, mayBeMarketable, primaryEmail } from '#shared/domain/audience';
 import { ConcurrentWrite } from '#shared/domain/errors';
-import { customerKeys, getCustomer } from './customers.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { customerKeys, getCustomer } from './customers.ts';
 import { marketableDelete, marketableItemOf, marketablePut } from './marketable.ts';
 import { failedConditions } from './transaction-errors.ts';
 
@@ -69,7 +69,8 @@ export const getSuppression = async (email: string): Promise<Suppression | undef
 };
 
 /** Whether marketing e-mail to this address is suppressed (strongly consistent: the send path asks). */
-export const isSuppressed = async (email: string): Promise<boolean> => (await getSuppression(email)) !== undefined;
+export const isSuppressed = async (email: string): Promise<boolean> =>
+  (await getSuppression(email)) !== undefined;
 
 /** The transaction entry a marketable Put carries: fails when the address got suppressed meanwhile. */
 export const notSuppressedCheck = (email: string) => ({
@@ -100,7 +101,9 @@ const untilSettled = async <T>(step: () => Promise<T | 'lost'>): Promise<T> => {
 /** The customer holding the address (its e-mail guard), and the check that it still does. */
 const holderOf = async (email: string) => {
   const key = customerKeys.emailGuard(email);
-  const { Item } = await documentClient.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }),
+  );
   const customerId = Item?.customerId as string | undefined;
   const check = {
     ConditionCheck: {
@@ -191,7 +194,9 @@ export const unsuppress = async (rawEmail: string): Promise<boolean> => {
   return untilSettled(async () => {
     if (!(await getSuppression(email))) return false;
     const holder = await holderOf(email);
-    const customer = holder.customerId ? await getCustomer(holder.customerId, { consistent: true }) : undefined;
+    const customer = holder.customerId
+      ? await getCustomer(holder.customerId, { consistent: true })
+      : undefined;
     const restore =
       customer && mayBeMarketable(customer) && primaryEmail(customer) === email
         ? [
@@ -249,7 +254,10 @@ export const listSuppressions = async (page: { limit: number; cursor?: string })
       ExclusiveStartKey: startKey,
     }),
   );
-  return { items: (result.Items ?? []).map(toSuppression), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  return {
+    items: (result.Items ?? []).map(toSuppression),
+    nextCursor: encodeCursor(result.LastEvaluatedKey),
+  };
 };
 
 /**

@@ -1,5 +1,5 @@
-import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
 import type { CustomFieldValues } from '#shared/schemas/custom-fields';
+import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
 
 /**
  * The audience view: the compact copy of a marketable customer that the marketable index holds
@@ -36,7 +36,9 @@ export const primaryEmail = (customer: Customer): string | undefined => customer
  * against the suppression list in the write's own transaction.)
  */
 export const mayBeMarketable = (customer: Customer | undefined): customer is Customer =>
-  customer !== undefined && primaryEmail(customer) !== undefined && customer.consent.email.status === 'granted';
+  customer !== undefined &&
+  primaryEmail(customer) !== undefined &&
+  customer.consent.email.status === 'granted';
 
 /** The view of a customer as the index holds it. */
 export const audienceView = (customer: Customer): AudienceView => ({

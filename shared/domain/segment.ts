@@ -136,7 +136,10 @@ export const matchesRule = (rule: SegmentRule, view: AudienceView, context: Rule
 };
 
 /** Every condition of a rule, with its path in the request body (`rule.and.1.not`). */
-export const conditionsOf = (rule: SegmentRule, path = 'rule'): { condition: RuleCondition; path: string }[] => {
+export const conditionsOf = (
+  rule: SegmentRule,
+  path = 'rule',
+): { condition: RuleCondition; path: string }[] => {
   if ('and' in rule) return rule.and.flatMap((child, i) => conditionsOf(child, `${path}.and.${i}`));
   if ('or' in rule) return rule.or.flatMap((child, i) => conditionsOf(child, `${path}.or.${i}`));
   if ('not' in rule) return conditionsOf(rule.not, `${path}.not`);
@@ -145,7 +148,9 @@ export const conditionsOf = (rule: SegmentRule, path = 'rule'): { condition: Rul
 
 /** Whether evaluating the rule needs the linked companies (so the audience builder reads them). */
 export const ruleTestsCompanies = (rule: SegmentRule): boolean =>
-  conditionsOf(rule).some(({ condition }) => condition.field === 'companyIndustry' || condition.field === 'companySize');
+  conditionsOf(rule).some(
+    ({ condition }) => condition.field === 'companyIndustry' || condition.field === 'companySize',
+  );
 
 const ORDERED_TYPES = new Set(['number', 'date']);
 
@@ -162,7 +167,11 @@ export const assertRuleFitsDefinitions = (
   const issues: FieldIssue[] = conditionsOf(rule).flatMap(({ condition, path }) => {
     if (condition.field !== 'customField') return [];
     const definition = byKey.get(condition.key);
-    const at = (field: string, detail: string): FieldIssue => ({ in: 'body', field: `${path}.${field}`, detail });
+    const at = (field: string, detail: string): FieldIssue => ({
+      in: 'body',
+      field: `${path}.${field}`,
+      detail,
+    });
     if (!definition) return [at('key', `No custom field "${condition.key}" is defined in this workspace`)];
     if (['gt', 'gte', 'lt', 'lte'].includes(condition.op) && !ORDERED_TYPES.has(definition.type))
       return [at('op', `A ${definition.type} field has no order: use eq, ne, in, exists or notExists`)];
@@ -177,7 +186,8 @@ export const assertRuleFitsDefinitions = (
     });
     return problems;
   });
-  if (issues.length > 0) throw new Unprocessable(issues, 'The rule does not fit the custom field definitions.');
+  if (issues.length > 0)
+    throw new Unprocessable(issues, 'The rule does not fit the custom field definitions.');
 };
 
 export const newSegment = (

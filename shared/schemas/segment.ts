@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Cursor, Currency, MinorUnits, singleLine, Ulid, UserId, versionedRecordFields } from './common.ts';
+import { Currency, Cursor, MinorUnits, singleLine, Ulid, UserId, versionedRecordFields } from './common.ts';
 import { COMPANY_SIZES, INDUSTRIES } from './company.ts';
 import { CustomFieldKey, CustomFieldValue } from './custom-fields.ts';
 import { LIFECYCLE_STAGES } from './customer.ts';
@@ -61,15 +61,27 @@ export const RuleCondition = z
       'Preferred language is one of; `en` also matches `en-GB`',
     ),
     condition('country', { in: values(CountryCode) }, 'Country of the first (primary) address is one of'),
-    condition('emailDomain', { in: values(MailDomain) }, 'The primary e-mail address is at one of these domains'),
+    condition(
+      'emailDomain',
+      { in: values(MailDomain) },
+      'The primary e-mail address is at one of these domains',
+    ),
     condition(
       'tags',
       { has: z.enum(['any', 'all', 'none']), values: values(TagValue) },
       'Has any, all or none of these tags',
     ),
     condition('lifecycleStage', { in: values(z.enum(LIFECYCLE_STAGES)) }, 'Lifecycle stage is one of'),
-    condition('companyIndustry', { in: values(z.enum(INDUSTRIES)) }, "The linked company's industry is one of"),
-    condition('companySize', { in: values(z.enum(COMPANY_SIZES)) }, "The linked company's size band is one of"),
+    condition(
+      'companyIndustry',
+      { in: values(z.enum(INDUSTRIES)) },
+      "The linked company's industry is one of",
+    ),
+    condition(
+      'companySize',
+      { in: values(z.enum(COMPANY_SIZES)) },
+      "The linked company's size band is one of",
+    ),
     condition(
       'emailConsent',
       { in: values(z.enum(['granted', 'denied', 'unknown'])) },
@@ -135,24 +147,36 @@ export const RuleCondition = z
   .meta({ id: 'SegmentCondition', description: 'One test of a person, named by `field`' });
 export type RuleCondition = z.infer<typeof RuleCondition>;
 
-export type SegmentRule = RuleCondition | { and: SegmentRule[] } | { or: SegmentRule[] } | { not: SegmentRule };
+export type SegmentRule =
+  | RuleCondition
+  | { and: SegmentRule[] }
+  | { or: SegmentRule[] }
+  | { not: SegmentRule };
 
 const children = () => z.array(SegmentRuleShape).min(1).max(MAX_CHILDREN);
 
 /** The recursive shape; the bounds on depth and size are checked by `SegmentRule`. */
-const SegmentRuleShape: z.ZodType<SegmentRule> = z.lazy(() =>
-  z.union([
-    z.strictObject({ and: children() }).meta({ description: 'Every rule holds' }),
-    z.strictObject({ or: children() }).meta({ description: 'At least one rule holds' }),
-    z.strictObject({ not: SegmentRuleShape }).meta({ description: 'The rule does not hold' }),
-    RuleCondition,
-  ], { error: 'Must be {"and": [rules]}, {"or": [rules]}, {"not": rule} or a condition (see SegmentCondition)' }),
-).meta({
-  id: 'SegmentRule',
-  description:
-    `\`and\` / \`or\` (1–${MAX_CHILDREN} rules each) and \`not\` over conditions; at most ${MAX_RULE_DEPTH} ` +
-    `levels deep and ${MAX_RULE_CONDITIONS} conditions in all`,
-});
+const SegmentRuleShape: z.ZodType<SegmentRule> = z
+  .lazy(() =>
+    z.union(
+      [
+        z.strictObject({ and: children() }).meta({ description: 'Every rule holds' }),
+        z.strictObject({ or: children() }).meta({ description: 'At least one rule holds' }),
+        z.strictObject({ not: SegmentRuleShape }).meta({ description: 'The rule does not hold' }),
+        RuleCondition,
+      ],
+      {
+        error:
+          'Must be {"and": [rules]}, {"or": [rules]}, {"not": rule} or a condition (see SegmentCondition)',
+      },
+    ),
+  )
+  .meta({
+    id: 'SegmentRule',
+    description:
+      `\`and\` / \`or\` (1–${MAX_CHILDREN} rules each) and \`not\` over conditions; at most ${MAX_RULE_DEPTH} ` +
+      `levels deep and ${MAX_RULE_CONDITIONS} conditions in all`,
+  });
 
 /** Nesting depth (a bare condition is 1) and number of conditions, iteratively. */
 export const ruleSize = (rule: SegmentRule): { depth: number; conditions: number } => {
@@ -220,7 +244,9 @@ export type Segment = z.infer<typeof Segment>;
 export const SegmentPage = z
   .strictObject({
     items: z.array(Segment).max(100),
-    nextCursor: Cursor.nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    nextCursor: Cursor.nullable().meta({
+      description: 'Pass as `cursor` for the next page; null on the last',
+    }),
   })
   .meta({ id: 'SegmentPage' });
 

@@ -79,10 +79,9 @@ export const updateSegment = async (
 
 export const deleteSegment = async (actor: Actor, id: string, ifMatch?: number | '*'): Promise<void> => {
   assertMayManageSegments(actor);
-  await retryLostRaces(
-    async () => store.removeSegment(await readForChange(id, ifMatch)),
-    { versionPinned: typeof ifMatch === 'number' },
-  );
+  await retryLostRaces(async () => store.removeSegment(await readForChange(id, ifMatch)), {
+    versionPinned: typeof ifMatch === 'number',
+  });
 };
 
 /**

@@ -37,7 +37,15 @@ describe('segments API end to end', () => {
     const segment = await call('POST', '/segments', {
       role: 'marketing',
       headers: { 'idempotency-key': `seg-${unique()}` },
-      body: { name: 'E2E', rule: { and: [{ field: 'tags', has: 'any', values: [tag] }, { not: { field: 'orderCount', op: 'gt', value: 0 } }] } },
+      body: {
+        name: 'E2E',
+        rule: {
+          and: [
+            { field: 'tags', has: 'any', values: [tag] },
+            { not: { field: 'orderCount', op: 'gt', value: 0 } },
+          ],
+        },
+      },
     });
     expect(segment.status).toBe(201);
     expect(segment.headers.get('etag')).toBe('"1"');
@@ -46,14 +54,18 @@ describe('segments API end to end', () => {
 
     const before = await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'support' });
     expect(before).toMatchObject({ status: 200, body: { count: 2 } });
-    expect(before.body.sample.map((m: { email: string }) => m.email).sort()).toEqual(emails.slice(0, 2).sort());
+    expect(before.body.sample.map((m: { email: string }) => m.email).sort()).toEqual(
+      emails.slice(0, 2).sort(),
+    );
 
     const suppressed = await call('POST', '/suppressions', {
       role: 'marketing',
       body: { email: emails[0], reason: 'hard-bounce' },
     });
     expect(suppressed).toMatchObject({ status: 201, body: { email: emails[0], reason: 'hard-bounce' } });
-    expect((await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).body.count).toBe(1);
+    expect(
+      (await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).body.count,
+    ).toBe(1);
     const list = await call('GET', '/suppressions', { path: '/suppressions?limit=5', role: 'manager' });
     expect(list.status).toBe(200);
     expect((await call('GET', '/suppressions', { role: 'support' })).status).toBe(403);
@@ -63,7 +75,9 @@ describe('segments API end to end', () => {
       role: 'admin',
     });
     expect(lifted.status).toBe(204);
-    expect((await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).body.count).toBe(2);
+    expect(
+      (await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).body.count,
+    ).toBe(2);
 
     const patched = await call('PATCH', '/segments/{id}', {
       path,
@@ -72,12 +86,19 @@ describe('segments API end to end', () => {
       body: { name: 'E2E renamed' },
     });
     expect(patched).toMatchObject({ status: 200, body: { name: 'E2E renamed', version: 2 } });
-    expect((await call('GET', '/segments', { path: '/segments?limit=10', role: 'support' })).status).toBe(200);
+    expect((await call('GET', '/segments', { path: '/segments?limit=10', role: 'support' })).status).toBe(
+      200,
+    );
     expect((await call('GET', '/segments/{id}', { path, role: 'support' })).headers.get('etag')).toBe('"2"');
     expect((await call('DELETE', '/segments/{id}', { path, role: 'sales' })).status).toBe(403);
-    expect((await call('DELETE', '/segments/{id}', { path, role: 'marketing', headers: { 'if-match': '"1"' } })).status).toBe(412);
+    expect(
+      (await call('DELETE', '/segments/{id}', { path, role: 'marketing', headers: { 'if-match': '"1"' } }))
+        .status,
+    ).toBe(412);
     expect((await call('DELETE', '/segments/{id}', { path, role: 'marketing' })).status).toBe(204);
-    expect((await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).status).toBe(404);
+    expect((await call('POST', '/segments/{id}/preview', { path: previewPath, role: 'sales' })).status).toBe(
+      404,
+    );
   });
 
   it('rejects bad rules with problem details naming the field', async () => {
@@ -91,7 +112,10 @@ describe('segments API end to end', () => {
       body: { name: 'Bad', rule: { and: [{ field: 'lastPurchase' }] } },
     });
     expect(badValue).toMatchObject({ status: 400, body: { errors: [{ field: 'rule.and.0' }] } });
-    const badEmail = await call('POST', '/suppressions', { role: 'admin', body: { email: 'not-an-address' } });
+    const badEmail = await call('POST', '/suppressions', {
+      role: 'admin',
+      body: { email: 'not-an-address' },
+    });
     expect(badEmail).toMatchObject({ status: 400, body: { errors: [{ field: 'email' }] } });
   });
 

@@ -6,6 +6,7 @@ import { documentClient } from '#shared/clients/dynamodb';
 import { countAudience, marketableAudience, marketableItemOf } from '#shared/data/marketable';
 import { isSuppressed, suppress } from '#shared/data/suppressions';
 import { MARKETABLE_SHARDS } from '#shared/domain/audience';
+import type { SegmentRule } from '#shared/schemas/segment';
 import { asUser } from '../helpers/customers-api.ts';
 import { allItems } from '../helpers/table-items.ts';
 
@@ -45,7 +46,10 @@ describe('the marketable index follows the customer', () => {
     const tag = `t${unique()}`;
     const email = `m-${unique()}@example.com`;
     const withConsent = await createCustomer({ emails: [{ address: email }], consent: granted, tags: [tag] });
-    const noConsent = await createCustomer({ emails: [{ address: `n-${unique()}@example.com` }], tags: [tag] });
+    const noConsent = await createCustomer({
+      emails: [{ address: `n-${unique()}@example.com` }],
+      tags: [tag],
+    });
     const noAddress = await createCustomer({ consent: granted, tags: [tag] });
     expect(await inIndex(withConsent.id)).toBe(true);
     expect(await inIndex(noConsent.id)).toBe(false);
@@ -74,7 +78,10 @@ describe('the marketable index follows the customer', () => {
 
   it('moves with a merge: the source leaves, the merged record is indexed', async () => {
     const tag = `t${unique()}`;
-    const target = await createCustomer({ emails: [{ address: `t-${unique()}@example.com` }], consent: denied });
+    const target = await createCustomer({
+      emails: [{ address: `t-${unique()}@example.com` }],
+      consent: denied,
+    });
     const source = await createCustomer({
       emails: [{ address: `s-${unique()}@example.com` }],
       consent: granted,
@@ -93,8 +100,13 @@ describe('the marketable index follows the customer', () => {
   it('leaves a customer out while their primary address is suppressed, and back when lifted', async () => {
     const email = `sup-${unique()}@example.com`;
     const person = await createCustomer({ emails: [{ address: email }], consent: granted });
-    const added = await marketing.request('POST /suppressions', { body: { email: email.toUpperCase(), reason: 'complaint' } });
-    expect(added).toMatchObject({ status: 201, body: { email, reason: 'complaint', source: 'api:dev-marketing' } });
+    const added = await marketing.request('POST /suppressions', {
+      body: { email: email.toUpperCase(), reason: 'complaint' },
+    });
+    expect(added).toMatchObject({
+      status: 201,
+      body: { email, reason: 'complaint', source: 'api:dev-marketing' },
+    });
     expect(await inIndex(person.id)).toBe(false);
     const again = await marketing.request('POST /suppressions', { body: { email } });
     expect(again).toMatchObject({ status: 200, body: { reason: 'complaint' } });
@@ -104,7 +116,9 @@ describe('the marketable index follows the customer', () => {
     expect(await inIndex(person.id)).toBe(false);
     // A new primary address that is not suppressed does.
     const other = `other-${unique()}@example.com`;
-    expect((await admin.update(person.id, { emails: [{ address: other }, { address: email }] })).status).toBe(200);
+    expect((await admin.update(person.id, { emails: [{ address: other }, { address: email }] })).status).toBe(
+      200,
+    );
     expect((await marketableItemOf(person.id))?.email).toBe(other);
     expect((await admin.update(person.id, { emails: [{ address: email }] })).status).toBe(200);
     expect(await inIndex(person.id)).toBe(false);
@@ -154,7 +168,11 @@ describe('the marketable index follows the customer', () => {
 describe('segment previews', () => {
   it('count exactly the marketable people a rule picks, with company conditions and a sample', async () => {
     const tag = `t${unique()}`;
-    const software = await admin.createCompany({ name: `Soft ${unique()}`, industry: 'software', size: '11-50' });
+    const software = await admin.createCompany({
+      name: `Soft ${unique()}`,
+      industry: 'software',
+      size: '11-50',
+    });
     const retail = await admin.createCompany({ name: `Shop ${unique()}`, industry: 'retail' });
     const people = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -171,17 +189,31 @@ describe('segment previews', () => {
     const all = await preview(mine);
     expect(all.count).toBe(10);
     expect(all.sample).toHaveLength(10);
-    expect(new Set(all.sample.map((s) => s.customerId))).toEqual(new Set(people.slice(0, 10).map((p) => p.id)));
+    expect(new Set(all.sample.map((s) => s.customerId))).toEqual(
+      new Set(people.slice(0, 10).map((p) => p.id)),
+    );
     // Granted 0..9; software when i % 3 === 0 → 0, 3, 6, 9; not even → 3, 9.
     expect(
       await preview({
-        and: [mine, { field: 'companyIndustry', in: ['software'] }, { not: { field: 'tags', has: 'any', values: ['even'] } }],
+        and: [
+          mine,
+          { field: 'companyIndustry', in: ['software'] },
+          { not: { field: 'tags', has: 'any', values: ['even'] } },
+        ],
       }),
     ).toMatchObject({ count: 2 });
     // Leads 0..3 or size 11-50 (0, 3, 6, 9) → 0, 1, 2, 3, 6, 9.
     expect(
       await preview({
-        and: [mine, { or: [{ field: 'lifecycleStage', in: ['lead'] }, { field: 'companySize', in: ['11-50'] }] }],
+        and: [
+          mine,
+          {
+            or: [
+              { field: 'lifecycleStage', in: ['lead'] },
+              { field: 'companySize', in: ['11-50'] },
+            ],
+          },
+        ],
       }),
     ).toMatchObject({ count: 6 });
   });
@@ -190,10 +222,14 @@ describe('segment previews', () => {
     const tag = `t${unique()}`;
     await Promise.all(
       Array.from({ length: 20 }, () =>
-        createCustomer({ emails: [{ address: `sh-${unique()}@example.com` }], consent: granted, tags: [tag] }),
+        createCustomer({
+          emails: [{ address: `sh-${unique()}@example.com` }],
+          consent: granted,
+          tags: [tag],
+        }),
       ),
     );
-    const rule = { field: 'tags', has: 'any', values: [tag] } as const;
+    const rule: SegmentRule = { field: 'tags', has: 'any', values: [tag] };
     let perShard = 0;
     for (let shard = 0; shard < MARKETABLE_SHARDS; shard++) {
       for await (const batch of marketableAudience(rule, { shards: [shard], pageSize: 7 })) {
@@ -220,7 +256,11 @@ describe('audience build under throttling (aws-sdk-client-mock)', () => {
     const tag = `t${unique()}`;
     await Promise.all(
       Array.from({ length: 8 }, () =>
-        createCustomer({ emails: [{ address: `th-${unique()}@example.com` }], consent: granted, tags: [tag] }),
+        createCustomer({
+          emails: [{ address: `th-${unique()}@example.com` }],
+          consent: granted,
+          tags: [tag],
+        }),
       ),
     );
     ddb = mockClient(documentClient);
@@ -241,7 +281,9 @@ describe('audience build under throttling (aws-sdk-client-mock)', () => {
     ddb = mockClient(documentClient);
     ddb.on(GetCommand).callsFake((input) => realSend(new GetCommand(input)));
     ddb.on(QueryCommand).rejects(throttled());
-    const result = await marketing.request('POST /segments/{id}/preview', { pathParameters: { id: created.body.id } });
+    const result = await marketing.request('POST /segments/{id}/preview', {
+      pathParameters: { id: created.body.id },
+    });
     expect(result).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
   });
 });
@@ -249,11 +291,16 @@ describe('audience build under throttling (aws-sdk-client-mock)', () => {
 describe('segments API on DynamoDB Local', () => {
   it('creates, reads, lists, patches with If-Match and deletes; roles decide who manages', async () => {
     const rule = { field: 'lifecycleStage', in: ['loyal'] };
-    expect((await asUser('sales').request('POST /segments', { body: { name: 'No', rule } })).status).toBe(403);
+    expect((await asUser('sales').request('POST /segments', { body: { name: 'No', rule } })).status).toBe(
+      403,
+    );
     const created = await asUser('manager').request('POST /segments', {
       body: { name: 'Loyal', description: 'Loyal people', rule },
     });
-    expect(created).toMatchObject({ status: 201, headers: { ETag: '"1"', Location: `/segments/${created.body.id}` } });
+    expect(created).toMatchObject({
+      status: 201,
+      headers: { ETag: '"1"', Location: `/segments/${created.body.id}` },
+    });
     const id = created.body.id as string;
     const read = await asUser('support').request('GET /segments/{id}', { pathParameters: { id } });
     expect(read.body).toEqual(created.body);
@@ -265,7 +312,10 @@ describe('segments API on DynamoDB Local', () => {
       headers: { 'if-match': '"1"' },
       body: { description: null, rule: { not: rule } },
     });
-    expect(patched).toMatchObject({ status: 200, body: { version: 2, rule: { not: rule }, updatedBy: 'dev-marketing' } });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: { version: 2, rule: { not: rule }, updatedBy: 'dev-marketing' },
+    });
     expect(patched.body).not.toHaveProperty('description');
     const stale = await marketing.request('PATCH /segments/{id}', {
       pathParameters: { id },

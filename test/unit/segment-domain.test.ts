@@ -12,12 +12,7 @@ import {
   valueTier,
 } from '#shared/domain/segment';
 import type { Customer } from '#shared/schemas/customer';
-import {
-  CreateSegmentRequest,
-  type RuleCondition,
-  ruleSize,
-  SegmentRule,
-} from '#shared/schemas/segment';
+import { CreateSegmentRequest, type RuleCondition, ruleSize, SegmentRule } from '#shared/schemas/segment';
 
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -106,7 +101,9 @@ describe('segment conditions', () => {
   });
 
   it('does not match company conditions for people without a (known) company', () => {
-    expect(matches({ field: 'companyIndustry', in: ['software'] }, view({ companyId: undefined }))).toBe(false);
+    expect(matches({ field: 'companyIndustry', in: ['software'] }, view({ companyId: undefined }))).toBe(
+      false,
+    );
     expect(matchesRule({ field: 'companyIndustry', in: ['software'] }, view(), { now: NOW })).toBe(false);
     expect(ruleTestsCompanies({ not: { field: 'companySize', in: ['1-10'] } })).toBe(true);
     expect(ruleTestsCompanies({ field: 'gender', in: ['male'] })).toBe(false);
@@ -132,7 +129,9 @@ describe('segment rule schema', () => {
     expect(SegmentRule.safeParse(deep).success).toBe(true);
     expect(SegmentRule.safeParse({ not: deep }).success).toBe(false);
     const condition = { field: 'orderCount', op: 'gt', value: 1 };
-    const wide = { or: Array.from({ length: 3 }, () => ({ and: Array.from({ length: 17 }, () => condition) })) };
+    const wide = {
+      or: Array.from({ length: 3 }, () => ({ and: Array.from({ length: 17 }, () => condition) })),
+    };
     expect(ruleSize(SegmentRule.parse({ or: [condition] })).conditions).toBe(1);
     const result = SegmentRule.safeParse(wide);
     expect(result.error?.issues[0]?.message).toMatch(/More than 50 conditions/);
@@ -151,7 +150,8 @@ describe('segment rule schema', () => {
     expect(nested.error?.issues[0]?.path.join('.')).toBe('rule.and.0.not');
     expect(CreateSegmentRequest.safeParse({ name: 'x', rule: { field: 'nope' } }).success).toBe(false);
     expect(
-      CreateSegmentRequest.safeParse({ name: 'x', rule: { field: 'customField', key: 'a', op: 'eq' } }).success,
+      CreateSegmentRequest.safeParse({ name: 'x', rule: { field: 'customField', key: 'a', op: 'eq' } })
+        .success,
     ).toBe(false);
     expect(CreateSegmentRequest.safeParse({ name: 'x', rule: { and: [] } }).success).toBe(false);
   });
@@ -192,13 +192,28 @@ describe('segment rule schema', () => {
 
 /** Arbitrary rules (bounded) and views, for the algebraic laws of the evaluator. */
 const conditionArb: fc.Arbitrary<RuleCondition> = fc.oneof(
-  fc.record({ field: fc.constant('tags' as const), has: fc.constantFrom('any', 'all', 'none'), values: fc.subarray(['vip', 'a', 'b'], { minLength: 1 }) }),
-  fc.record({ field: fc.constant('orderCount' as const), op: fc.constantFrom('eq', 'ne', 'gt', 'gte', 'lt', 'lte'), value: fc.integer({ min: 0, max: 5 }) }),
-  fc.record({ field: fc.constant('lifecycleStage' as const), in: fc.subarray(['lead', 'customer', 'loyal'] as const, { minLength: 1 }) }),
+  fc.record({
+    field: fc.constant('tags' as const),
+    has: fc.constantFrom('any', 'all', 'none'),
+    values: fc.subarray(['vip', 'a', 'b'], { minLength: 1 }),
+  }),
+  fc.record({
+    field: fc.constant('orderCount' as const),
+    op: fc.constantFrom('eq', 'ne', 'gt', 'gte', 'lt', 'lte'),
+    value: fc.integer({ min: 0, max: 5 }),
+  }),
+  fc.record({
+    field: fc.constant('lifecycleStage' as const),
+    in: fc.subarray(['lead', 'customer', 'loyal'] as const, { minLength: 1 }),
+  }),
   fc.record({ field: fc.constant('lastPurchase' as const), withinDays: fc.integer({ min: 1, max: 60 }) }),
-  fc.record({ field: fc.constant('customField' as const), key: fc.constant('seats'), op: fc.constantFrom('gt', 'lt', 'exists', 'notExists') }).map(
-    (c) => (c.op === 'gt' || c.op === 'lt' ? { ...c, value: 10 } : c) as RuleCondition,
-  ),
+  fc
+    .record({
+      field: fc.constant('customField' as const),
+      key: fc.constant('seats'),
+      op: fc.constantFrom('gt', 'lt', 'exists', 'notExists'),
+    })
+    .map((c) => (c.op === 'gt' || c.op === 'lt' ? { ...c, value: 10 } : c) as RuleCondition),
 ) as fc.Arbitrary<RuleCondition>;
 const { rule: ruleArb } = fc.letrec<{ rule: unknown }>((tie) => ({
   rule: fc.oneof(
@@ -236,10 +251,11 @@ describe('rule algebra (property)', () => {
     fc.assert(fc.property(ruleArb, viewArb, (r, v) => evaluate({ not: { not: r } }, v) === evaluate(r, v)));
   });
 
-  it("De Morgan: not(and(a, b)) ≡ or(not a, not b) and not(or(a, b)) ≡ and(not a, not b)", () => {
+  it('De Morgan: not(and(a, b)) ≡ or(not a, not b) and not(or(a, b)) ≡ and(not a, not b)', () => {
     fc.assert(
       fc.property(ruleArb, ruleArb, viewArb, (a, b, v) => {
-        const notAnd = evaluate({ not: { and: [a, b] } }, v) === evaluate({ or: [{ not: a }, { not: b }] }, v);
+        const notAnd =
+          evaluate({ not: { and: [a, b] } }, v) === evaluate({ or: [{ not: a }, { not: b }] }, v);
         const notOr = evaluate({ not: { or: [a, b] } }, v) === evaluate({ and: [{ not: a }, { not: b }] }, v);
         return notAnd && notOr;
       }),

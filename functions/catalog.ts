@@ -33,6 +33,11 @@ export const lambdaFunctions = {
     description: 'Customer imports: start one from a file, follow its progress',
     kind: 'api',
   },
+  segmentsApi: {
+    entry: 'functions/api/segments.ts',
+    description: 'Segments (rules, preview from the marketable index) and the suppression list',
+    kind: 'api',
+  },
   importWorker: {
     entry: 'functions/consumers/import-worker.ts',
     description: 'Imports one chunk of an import job (table stream), each row exactly once',

@@ -110,6 +110,14 @@ export const buildOpenApiDocument = (serverUrl: string) => {
       },
       { name: 'Settings', description: "The workspace's custom field definitions" },
       { name: 'Imports', description: 'Bulk import of customers from CSV or JSON lines' },
+      {
+        name: 'Segments',
+        description: 'Rules that pick marketable customers (e-mail consent, not suppressed) for campaigns',
+      },
+      {
+        name: 'Suppressions',
+        description: 'Addresses no marketing e-mail goes to (bounces, complaints, by hand)',
+      },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

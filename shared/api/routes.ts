@@ -4,6 +4,7 @@ import { customerOperations } from './customers.ts';
 import { importOperations } from './imports.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
+import { segmentOperations } from './segments.ts';
 import { settingsOperations } from './settings.ts';
 
 /**
@@ -17,6 +18,7 @@ export const operations: readonly Operation[] = [
   ...companyOperations,
   ...settingsOperations,
   ...importOperations,
+  ...segmentOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

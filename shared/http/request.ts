@@ -67,15 +67,36 @@ const readBodyText = (operation: Operation, event: APIGatewayProxyEventV2, issue
   return text;
 };
 
+/** No schema nests this deep; recursive schemas (segment rules) must not recurse into hostile depths. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` (counted iteratively: no stack to exhaust). */
+const nestsDeeperThan = (value: unknown, max: number): boolean => {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
+
 const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown => {
   const text = readBodyText(operation, event, issues);
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     issues.push({ in: 'body', field: '', detail: 'The body is not valid JSON' });
     return undefined;
   }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    issues.push({ in: 'body', field: '', detail: `The body nests deeper than ${MAX_JSON_DEPTH} levels` });
+    return undefined;
+  }
+  return value;
 };
 
 export interface ParsedParts {

@@ -3,6 +3,7 @@ import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
 import { handler as importsHandler } from '#functions/api/imports';
 import { handler as metaHandler } from '#functions/api/meta';
+import { handler as segmentsHandler } from '#functions/api/segments';
 import { handler as settingsHandler } from '#functions/api/settings';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
@@ -16,6 +17,7 @@ const apiHandlers = {
   settingsApi: settingsHandler,
   importsApi: importsHandler,
   metaApi: metaHandler,
+  segmentsApi: segmentsHandler,
 };
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */

@@ -124,9 +124,12 @@ describe('least privilege', () => {
     expect(JSON.stringify(streamRead?.Resource)).toMatch(/StreamArn/);
   });
 
-  it('importWorker reads the stream and writes items, never deletes, on the table only (no index)', () => {
+  it('importWorker reads the stream and writes items on the table only (no index)', () => {
     const statements = statementsOf('importWorker');
+    // DeleteItem and ConditionCheckItem: the marketable-index entries of a customer's transaction.
     expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
@@ -140,6 +143,30 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain('/index/');
     // SQS only for the mapping's on-failure queue.
     expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+  });
+
+  it('segmentsApi gets its item actions on the table and only the list and marketable indexes', () => {
+    const statements = statementsOf('segmentsApi');
+    expect(dynamodbActions(statements)).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:TransactWriteItems',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    expect(dynamodbActions(statements)).not.toContain('dynamodb:Scan');
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    expect(resources).toContain('/index/gsi3"');
+    for (const index of ['gsi2', 'gsi4', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
   });
 
   it('importsApi may not read the stream nor any index', () => {

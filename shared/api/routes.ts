@@ -5,6 +5,8 @@ import { importOperations } from './imports.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
 import { settingsOperations } from './settings.ts';
+import { templateOperations } from './templates.ts';
+import { unsubscribeOperations } from './unsubscribe.ts';
 
 /**
  * The route table: every operation of the HTTP API. infra/ makes one API Gateway route per entry,
@@ -17,6 +19,8 @@ export const operations: readonly Operation[] = [
   ...companyOperations,
   ...settingsOperations,
   ...importOperations,
+  ...templateOperations,
+  ...unsubscribeOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

@@ -4,6 +4,8 @@ import { handler } from '#functions/api/customers';
 import { handler as importsHandler } from '#functions/api/imports';
 import { handler as metaHandler } from '#functions/api/meta';
 import { handler as settingsHandler } from '#functions/api/settings';
+import { handler as templatesHandler } from '#functions/api/templates';
+import { handler as unsubscribeHandler } from '#functions/api/unsubscribe';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
@@ -16,6 +18,8 @@ const apiHandlers = {
   settingsApi: settingsHandler,
   importsApi: importsHandler,
   metaApi: metaHandler,
+  templatesApi: templatesHandler,
+  unsubscribeApi: unsubscribeHandler,
 };
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */

@@ -14,7 +14,8 @@ export const handler = httpApi(
     return ok(confirmationPage(), { ...PAGE_HEADERS });
   }),
   route(api.unsubscribe, async ({ path, body, rawEvent, requestId }) => {
-    const source = unsubscribeSourceOf(body, mediaTypeOf(rawEvent));
+    // A raw body: the handler gets the text (the schema documents the form fields it may hold).
+    const source = unsubscribeSourceOf(body as unknown as string | undefined, mediaTypeOf(rawEvent));
     const outcome = await unsubscribe(path.code, source, requestId);
     logger.info('Unsubscribe', { outcome, source });
     return ok(unsubscribedPage(), { ...PAGE_HEADERS });

@@ -126,6 +126,11 @@ export const assertValidTemplate = (parts: Partial<Record<TemplatePart, string>>
   if (issues.length > 0) throw new ValidationFailed(issues, 'The template does not parse.');
 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+const CONTROL = /[\x00-\x1f\x7f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+const CONTROL_IN_BODY = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+
 export interface RenderedContent {
   subject: string;
   html: string;
@@ -145,7 +150,11 @@ export const renderTemplate = async (
   for (const part of ['subject', 'html', 'text'] as const) {
     try {
       const rendered = String(await engineFor(part).parseAndRender(template[part], variables));
-      const value = part === 'subject' ? rendered.replace(/\s+/g, ' ').trim() : rendered;
+      // One line for the subject; no control characters anywhere (tab and line breaks kept in bodies).
+      const value =
+        part === 'subject'
+          ? rendered.replace(/\s+/g, ' ').replace(CONTROL, '').trim()
+          : rendered.replace(CONTROL_IN_BODY, '');
       if (value.length > RENDER_LIMITS.output[part]) {
         issues.push({
           in: 'body',

@@ -16,6 +16,8 @@ export const TEMPLATE_LIMITS = {
 /** Multi-line text: tabs and line breaks allowed, other control characters not. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const ONE_LINE = /^[^\x00-\x1f\x7f]*$/;
 
 const body = (max: number, description: string) =>
   z
@@ -99,9 +101,9 @@ export type RenderTemplateRequest = z.infer<typeof RenderTemplateRequest>;
 
 export const RenderedTemplate = z
   .strictObject({
-    subject: z.string().max(1000),
-    html: z.string().max(250_000),
-    text: z.string().max(150_000),
+    subject: z.string().max(1000).regex(ONE_LINE),
+    html: z.string().max(250_000).regex(MULTILINE_TEXT),
+    text: z.string().max(150_000).regex(MULTILINE_TEXT),
     renderedAt: Timestamp,
     customerId: Ulid.nullable().meta({ description: 'null when rendered for the sample customer' }),
   })

@@ -116,6 +116,24 @@ export const functionPermissions: Record<
       'TransactWriteItems',
       'ConditionCheckItem',
     ]),
+  // Template items (conditional Put/Delete on version), the list index (gsi1), Powertools
+  // idempotency records; previews read the customer (and its tombstone) by GetItem.
+  templatesApi: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], {
+      indexes: ['gsi1'] satisfies GlobalIndexName[],
+    }),
+  // Reads (or creates once) the signing key, the customer, its tombstone and the custom field
+  // definitions; withdraws consent in the customer's transaction (profile Put, guard and tag
+  // writes, company-link check, timeline entry, outbox). No index, no query, no SES, no bus.
+  unsubscribeApi: (fn, { table }) =>
+    fn.grantTable(table, [
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+      'TransactWriteItems',
+    ]),
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {

@@ -119,7 +119,12 @@ export const parseRequest = (operation: Operation, event: APIGatewayProxyEventV2
     issues,
   );
   let body: unknown;
-  if (request.body?.raw) {
+  const bodyText = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : event.body;
+  if (request.body?.optional && (bodyText ?? '').trim() === '') {
+    body = undefined;
+  } else if (request.body?.raw) {
     body = readBodyText(operation, event, issues);
   } else if (request.body) {
     const raw = readJsonBody(operation, event, issues);

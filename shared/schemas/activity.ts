@@ -137,8 +137,30 @@ export const LifecycleChange = z
   .meta({ id: 'LifecycleChange', description: 'A change of lifecycle stage, with who and why' });
 export type LifecycleChange = z.infer<typeof LifecycleChange>;
 
+export const UNSUBSCRIBE_SOURCES = ['one-click', 'unsubscribe-page'] as const;
+export const UnsubscribeSource = z.enum(UNSUBSCRIBE_SOURCES).meta({
+  description:
+    "`one-click`: the mail client's RFC 8058 one-click POST (or an empty POST); `unsubscribe-page`: the button of " +
+    "the confirmation page the e-mail's link opens",
+});
+export type UnsubscribeSource = z.infer<typeof UnsubscribeSource>;
+
+export const Unsubscribe = z
+  .strictObject({
+    kind: z.literal('unsubscribe'),
+    ...entryBase,
+    channel: z.literal('email'),
+    source: UnsubscribeSource,
+    messageKind: z
+      .enum(['campaign', 'welcome'])
+      .meta({ description: 'The kind of e-mail whose link was used' }),
+    campaignId: Ulid.optional().meta({ description: 'The campaign whose e-mail carried the link' }),
+  })
+  .meta({ id: 'Unsubscribe', description: 'E-mail marketing consent withdrawn through an unsubscribe link' });
+export type Unsubscribe = z.infer<typeof Unsubscribe>;
+
 export const TimelineEntry = z
-  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange])
+  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange, Unsubscribe])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

@@ -5,6 +5,8 @@ import { handler as importsHandler } from '#functions/api/imports';
 import { handler as metaHandler } from '#functions/api/meta';
 import { handler as segmentsHandler } from '#functions/api/segments';
 import { handler as settingsHandler } from '#functions/api/settings';
+import { handler as templatesHandler } from '#functions/api/templates';
+import { handler as unsubscribeHandler } from '#functions/api/unsubscribe';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
@@ -18,6 +20,8 @@ const apiHandlers = {
   importsApi: importsHandler,
   metaApi: metaHandler,
   segmentsApi: segmentsHandler,
+  templatesApi: templatesHandler,
+  unsubscribeApi: unsubscribeHandler,
 };
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */

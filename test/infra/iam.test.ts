@@ -190,4 +190,35 @@ describe('least privilege', () => {
     expect(resources).toContain(':configuration-set/');
     expect(actionsOf(statements)).not.toContain('events:PutEvents');
   });
+
+  it('templatesApi gets item actions on the table and the list index only, no SES, bus or stream', () => {
+    const statements = statementsOf('templatesApi');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    for (const index of ['gsi2', 'gsi3', 'gsi4', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+
+  it('unsubscribeApi (public) may only read and transact items of the table: no Query, no index, no SES', () => {
+    const statements = statementsOf('unsubscribeApi');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
 });

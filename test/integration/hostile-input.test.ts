@@ -108,7 +108,7 @@ describe('hostile input to every operation', () => {
           fc.dictionary(fc.constantFrom(...queryKeys, 'x'), fc.string({ maxLength: 40 }), { maxKeys: 3 }),
           async (id, second, body, contentType, query) => {
             const result = await admin.request(`${operation.method} ${operation.path}`, {
-              pathParameters: { id, interactionId: second },
+              pathParameters: { id, interactionId: second, code: second },
               body: operation.method === 'GET' || operation.method === 'DELETE' ? undefined : body,
               headers: { 'content-type': contentType },
               query,

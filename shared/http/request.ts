@@ -82,6 +82,20 @@ const nestsDeeperThan = (value: unknown, max: number): boolean => {
   return false;
 };
 
+/** The dotted path of the first `__proto__` key at any depth (depth already bounded). */
+const prototypeKeyPath = (value: unknown): string | undefined => {
+  const stack: [unknown, string[]][] = [[value, []]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, path] = next;
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === '__proto__') return [...path, key].join('.');
+      stack.push([child, [...path, key]]);
+    }
+  }
+  return undefined;
+};
+
 const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown => {
   const text = readBodyText(operation, event, issues);
   if (text === undefined) return undefined;
@@ -96,7 +110,19 @@ const readJsonBody = (operation: Operation, event: APIGatewayProxyEventV2, issue
     issues.push({ in: 'body', field: '', detail: `The body nests deeper than ${MAX_JSON_DEPTH} levels` });
     return undefined;
   }
+  const prototypeKey = prototypeKeyPath(value);
+  if (prototypeKey !== undefined) {
+    // Schemas silently drop `__proto__` in records: refuse it by name instead.
+    issues.push({ in: 'body', field: prototypeKey, detail: 'Not an allowed field name' });
+    return undefined;
+  }
   return value;
+};
+
+/** No body, whitespace, or an empty JSON object (what some HTTP clients send for a bodiless POST). */
+const isEmptyBody = (text: string | undefined) => {
+  const trimmed = (text ?? '').trim();
+  return trimmed === '' || trimmed === '{}';
 };
 
 export interface ParsedParts {
@@ -129,6 +155,9 @@ export const parseRequest = (operation: Operation, event: APIGatewayProxyEventV2
   } else if (request.body) {
     const raw = readJsonBody(operation, event, issues);
     if (raw !== undefined) body = parsePart(request.body.schema, raw, 'body', issues);
+  } else if (!isEmptyBody(bodyText)) {
+    // An operation without a body says so rather than ignoring what was sent (maybe to another route).
+    issues.push({ in: 'body', field: '', detail: 'This operation takes no request body' });
   }
   if (issues.length > 0) throw new ValidationFailed(issues);
   return { path, query, headers, body };

@@ -1,12 +1,20 @@
 import * as z from 'zod';
-import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import {
+  Currency,
+  isWellFormedText,
+  MinorUnits,
+  MULTILINE_TEXT,
+  singleLine,
+  Timestamp,
+  Ulid,
+  UserId,
+} from './common.ts';
 import { LifecycleStage } from './customer.ts';
 
 /** What happened with a customer: purchases, interactions, lifecycle changes (the timeline's entries). */
 
 /** Multi-line text: tabs and line breaks allowed, other control characters not. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
 
 export const PurchaseItem = z
   .strictObject({
@@ -85,7 +93,13 @@ export const LogInteractionRequest = z
     channel: z.enum(INTERACTION_CHANNELS),
     direction: Direction,
     occurredAt: Timestamp.optional().meta({ description: 'When it happened; defaults to now' }),
-    summary: z.string().trim().min(1).max(4000).regex(MULTILINE_TEXT, 'Must not contain control characters'),
+    summary: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .regex(MULTILINE_TEXT, 'Must not contain control, zero-width or bidi-override characters')
+      .refine(isWellFormedText, 'Must be well-formed Unicode'),
   })
   .meta({ id: 'LogInteractionRequest' });
 export type LogInteractionRequest = z.infer<typeof LogInteractionRequest>;

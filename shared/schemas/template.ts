@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { singleLine, Timestamp, Ulid, UserId, versionedRecordFields } from './common.ts';
+import { MULTILINE_TEXT, singleLine, Timestamp, Ulid, UserId, versionedRecordFields } from './common.ts';
 
 /**
  * E-mail templates: a subject, an HTML body and a text body, each a Liquid template over the
@@ -15,7 +15,6 @@ export const TEMPLATE_LIMITS = {
 
 /** Multi-line text: tabs and line breaks allowed, other control characters not. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const ONE_LINE = /^[^\x00-\x1f\x7f]*$/;
 

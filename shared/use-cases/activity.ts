@@ -15,6 +15,7 @@ import {
   assertMayEditInteraction,
   assertMayLogInteraction,
   assertMayRecordPurchase,
+  assertSameOrder,
   editInteraction,
   lifecycleChange,
   newInteraction,
@@ -53,7 +54,7 @@ const alreadyRecorded = async (customerId: string, externalOrderId: string | und
 };
 
 /**
- * 1. An order id seen before → return that purchase (created: false).
+ * 1. An order id seen before → return that purchase (created: false), if it is the same order.
  * 2. Read the customer; check the caller may record purchases for them.
  * 3. In one transaction: the purchase on the timeline, the order-id guard, the customer's updated
  *    aggregates and last-purchase item (and stage: a first purchase makes a lead a customer, enough
@@ -66,7 +67,7 @@ export const recordPurchase = async (
   input: RecordPurchaseRequest,
 ): Promise<{ purchase: Purchase; created: boolean }> => {
   const seen = await alreadyRecorded(customerId, input.externalOrderId);
-  if (seen) return { purchase: seen, created: false };
+  if (seen) return { purchase: assertSameOrder(seen, input), created: false };
   const purchase = newPurchase(input, customerId, actor, { id: newId(), now: nowIso() });
   const guard = purchase.externalOrderId
     ? [orderGuardPut({ ...purchase, externalOrderId: purchase.externalOrderId })]
@@ -102,7 +103,7 @@ export const recordPurchase = async (
         // The order-id guard (extra write 0) was taken meanwhile: the same order, recorded by a twin request.
         if (error instanceof ExtraWriteConditionFailed && guard.length > 0 && error.extraIndex === 0) {
           const existing = await alreadyRecorded(customerId, input.externalOrderId);
-          if (existing) return { purchase: existing, created: false };
+          if (existing) return { purchase: assertSameOrder(existing, input), created: false };
         }
         throw error;
       }

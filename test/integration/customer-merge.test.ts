@@ -252,3 +252,14 @@ describe('merge and erase with a company link', () => {
     expect((await admin.removeCompany(company.id)).status).toBe(204);
   });
 });
+
+describe('chains of merges', () => {
+  it('redirects an id straight to the last survivor', async () => {
+    const a = (await admin.create({ name: 'Chain A' })).body;
+    const b = (await admin.create({ name: 'Chain B' })).body;
+    const c = (await admin.create({ name: 'Chain C' })).body;
+    await admin.merge(b.id, a.id);
+    await admin.merge(c.id, b.id);
+    expect(await admin.get(a.id)).toMatchObject({ status: 308, headers: { Location: `/customers/${c.id}` } });
+  });
+});

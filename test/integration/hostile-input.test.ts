@@ -121,3 +121,29 @@ describe('hostile input to every operation', () => {
     },
   );
 });
+
+describe('requests the schemas alone would get wrong', () => {
+  it('names a __proto__ key at any depth instead of dropping it', async () => {
+    const result = await admin.request('POST /customers', {
+      body: '{"name":"X","customFields":{"__proto__":{"plan":"pro"}}}',
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([expect.objectContaining({ field: 'customFields.__proto__' })]);
+  });
+
+  it('refuses a body sent to an operation that takes none, and accepts an empty object', async () => {
+    const customer = (await admin.create({ name: 'No body' })).body;
+    const withBody = await admin.request('POST /customers/{id}/erase', {
+      pathParameters: { id: customer.id },
+      body: { confirm: true },
+    });
+    expect(withBody.status).toBe(400);
+    expect(withBody.body.errors[0].detail).toMatch(/takes no request body/);
+    expect((await admin.get(customer.id)).status).toBe(200);
+    const empty = await admin.request('POST /customers/{id}/erase', {
+      pathParameters: { id: customer.id },
+      body: {},
+    });
+    expect(empty.status).toBe(200);
+  });
+});

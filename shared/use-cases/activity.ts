@@ -23,7 +23,7 @@ import {
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { assertValidCustomer } from '#shared/domain/customer';
-import { Conflict, NotFound } from '#shared/domain/errors';
+import { Conflict, NotFound, VersionMismatch } from '#shared/domain/errors';
 import { stageAfterPurchase } from '#shared/domain/lifecycle';
 import { newId, nowIso } from '#shared/ids';
 import type {
@@ -135,20 +135,25 @@ export const logInteraction = async (
 
 /**
  * 1. Read the customer and the interaction; check the caller may edit it.
- * 2. Replace the entry if no one edited it meanwhile (else start again from the fresh entry),
- *    with `interaction.updated`, while the customer still exists.
+ * 2. Replace the entry if no one edited it meanwhile (with If-Match that is a 412; without, start
+ *    again from the fresh entry), with `interaction.updated`, while the customer still exists.
  */
 export const updateInteraction = (
   actor: Actor,
   customerId: string,
   interactionId: string,
   changes: UpdateInteractionRequest,
+  ifMatch?: number | '*',
 ): Promise<Interaction> =>
   retryLostRaces(
     async () => {
       const customer = await getCustomer(actor, customerId);
       const interaction = await findInteraction(customerId, interactionId);
       if (!interaction) throw new NotFound(`No interaction ${interactionId} for customer ${customerId}.`);
+      const revision = interaction.revision ?? 0;
+      if (typeof ifMatch === 'number' && ifMatch !== revision) {
+        throw new VersionMismatch(`The interaction is at revision ${revision}, not ${ifMatch}.`);
+      }
       assertMayEditInteraction(actor, customer, interaction);
       const now = nowIso();
       const next = editInteraction(interaction, changes, actor, now);
@@ -158,7 +163,7 @@ export const updateInteraction = (
       }
       return next;
     },
-    { versionPinned: false },
+    { versionPinned: typeof ifMatch === 'number' },
   );
 
 /** A page of the timeline, newest first: one Query (plus a GetItem only when the first page is empty). */

@@ -57,6 +57,13 @@ const readBodyText = (operation: Operation, event: APIGatewayProxyEventV2, issue
   if (!accepted.includes(mediaTypeOf(event))) {
     throw new UnsupportedMediaType(`Send the body as ${accepted.join(' or ')}.`);
   }
+  // Bodies are read as UTF-8 (JSON must be, RFC 8259): another declared charset would be misread.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i
+    .exec(event.headers?.['content-type'] ?? '')?.[1]
+    ?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    throw new UnsupportedMediaType(`Send the body in UTF-8, not ${charset}.`);
+  }
   const text = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');

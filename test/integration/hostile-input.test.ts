@@ -147,3 +147,18 @@ describe('requests the schemas alone would get wrong', () => {
     expect(empty.status).toBe(200);
   });
 });
+
+describe('character sets', () => {
+  it('answers 415 to a body declared in another charset than UTF-8, and takes UTF-8 declared', async () => {
+    const latin = await admin.request('POST /customers', {
+      body: { name: 'Zoë' },
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    });
+    expect(latin.status).toBe(415);
+    const utf8 = await admin.request('POST /customers', {
+      body: { name: 'Zoë' },
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(utf8).toMatchObject({ status: 201, body: { name: 'Zoë' } });
+  });
+});

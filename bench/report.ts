@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AudienceBuild } from './audience-build.ts';
 import type { BundleResult } from './bundle-size.ts';
 import { type ColdInitResult, INIT_MODES, type InitModeId } from './cold-init.ts';
 import type { DynamoDBCostResult } from './dynamodb-cost.ts';
@@ -12,7 +13,14 @@ export interface BenchResults {
   command: string;
   machine: MachineFacts;
   dynamodbLocal: string;
-  durationsMs: { total: number; bundling: number; coldInit: number; dynamodb: number; import: number };
+  durationsMs: {
+    total: number;
+    bundling: number;
+    coldInit: number;
+    dynamodb: number;
+    import: number;
+    audience: number;
+  };
   bundles: BundleResult[];
   /** Name of the empty-handler baseline among `bundles` and `coldInit`. */
   baseline: string;
@@ -23,6 +31,7 @@ export interface BenchResults {
   /** What the customer activity rows send and read. */
   activityBodies: string;
   importThroughput: ImportThroughput;
+  audience: AudienceBuild;
 }
 
 const START = '<!-- bench:start -->';
@@ -239,6 +248,29 @@ const importSection = ({ importThroughput: t }: BenchResults): string =>
     ),
   ].join('\n');
 
+const audienceSection = ({ audience: a }: BenchResults): string =>
+  [
+    '### Audience build (marketable index, DynamoDB Local)',
+    '',
+    `${int(a.customers)} marketable-index items seeded with BatchWriteItem, then the audience of a typical rule`,
+    '(stage customer/loyal, ≥ 50 EUR spent, not tagged no-promo, bought within a year or high value tier)',
+    'built as a campaign would: one Query per shard (16) in parallel, every page, each view evaluated.',
+    '',
+    table(
+      ['customers in the index', 'matched', 'seeding', 'audience build', 'customers per second'],
+      ['r', 'r', 'r', 'r', 'r'],
+      [
+        [
+          int(a.customers),
+          int(a.matched),
+          seconds(a.seedMs),
+          seconds(a.buildMs),
+          (a.customers / (a.buildMs / 1000)).toFixed(0),
+        ],
+      ],
+    ),
+  ].join('\n');
+
 /** The generated section of BENCHMARKS.md (also what the bench prints). */
 export const renderReport = (results: BenchResults): string => {
   const { machine, durationsMs: d } = results;
@@ -249,7 +281,7 @@ export const renderReport = (results: BenchResults): string => {
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM, ${machine.os};`,
     `  load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' / ')} (1 / 5 / 15 min) when the bench started`,
     `- Node.js ${machine.node} (Lambda runs Node.js 22 on arm64), esbuild ${machine.esbuild}, ${results.dynamodbLocal}`,
-    `- Took ${seconds(d.total)}: bundling ${seconds(d.bundling)}, cold init ${seconds(d.coldInit)}, DynamoDB ${seconds(d.dynamodb)}, import ${seconds(d.import)}`,
+    `- Took ${seconds(d.total)}: bundling ${seconds(d.bundling)}, cold init ${seconds(d.coldInit)}, DynamoDB ${seconds(d.dynamodb)}, import ${seconds(d.import)}, audience ${seconds(d.audience)}`,
     '',
     bundleSection(results),
     '',
@@ -258,6 +290,8 @@ export const renderReport = (results: BenchResults): string => {
     dynamodbSection(results),
     '',
     importSection(results),
+    '',
+    audienceSection(results),
   ].join('\n');
 };
 

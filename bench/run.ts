@@ -7,6 +7,7 @@ import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
 import { bundledFiles } from '#infra/bundling-options';
 import { REPO_ROOT } from '#infra/repo-root';
 import { ACTIVITY_DESCRIPTION } from './activity-cost.ts';
+import { measureAudienceBuild } from './audience-build.ts';
 import { bundleEntries } from './bundle-size.ts';
 import { measureColdInit } from './cold-init.ts';
 import { CUSTOMER_BODY_DESCRIPTION, measureCustomerOperations } from './dynamodb-cost.ts';
@@ -23,11 +24,14 @@ const BASELINE = 'emptyHandler';
 const SEEDED_CUSTOMERS = 40;
 const DEFAULT_RUNS = '7';
 const DEFAULT_IMPORT_ROWS = '10000';
+/** 100,000 takes about 2.5 minutes here (seeding is most of it): pass `--audience-customers 100000`. */
+const DEFAULT_AUDIENCE = '20000';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: DEFAULT_RUNS },
     'import-rows': { type: 'string', default: DEFAULT_IMPORT_ROWS },
+    'audience-customers': { type: 'string', default: DEFAULT_AUDIENCE },
   },
 });
 const runs = Number(values.runs);
@@ -80,12 +84,17 @@ try {
     measureImportThroughput(Number(values['import-rows'])),
   );
 
+  log(`audience: ${values['audience-customers']} marketable customers on DynamoDB Local…`);
+  const [audience, audienceMs] = await timed(async () =>
+    measureAudienceBuild(Number(values['audience-customers'])),
+  );
+
   const simulator = createRequire(import.meta.url)('amplify-dynamodb-simulator/package.json') as {
     version: string;
   };
   const report = renderReport({
     date: new Date(),
-    command: `npm run bench${values.runs === DEFAULT_RUNS ? '' : ` -- --runs ${runs}`}${values['import-rows'] === DEFAULT_IMPORT_ROWS ? '' : ` --import-rows ${values['import-rows']}`}`,
+    command: `npm run bench${values.runs === DEFAULT_RUNS ? '' : ` -- --runs ${runs}`}${values['import-rows'] === DEFAULT_IMPORT_ROWS ? '' : ` --import-rows ${values['import-rows']}`}${values['audience-customers'] === DEFAULT_AUDIENCE ? '' : ` --audience-customers ${values['audience-customers']}`}`,
     machine,
     dynamodbLocal: `DynamoDB Local from amplify-dynamodb-simulator ${simulator.version}`,
     durationsMs: {
@@ -94,6 +103,7 @@ try {
       coldInit: coldInitMs,
       dynamodb: dynamodbMs,
       import: importMs,
+      audience: audienceMs,
     },
     bundles,
     baseline: BASELINE,
@@ -103,6 +113,7 @@ try {
     customerBody: CUSTOMER_BODY_DESCRIPTION,
     activityBodies: ACTIVITY_DESCRIPTION,
     importThroughput,
+    audience,
   });
   process.stdout.write(`${report}\n`);
   writeReport(join(REPO_ROOT, 'BENCHMARKS.md'), report);

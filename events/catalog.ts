@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Interaction, LifecycleChange, Purchase } from '#shared/schemas/activity';
+import { Interaction, LifecycleChange, Purchase, Unsubscribe } from '#shared/schemas/activity';
 import { Company } from '#shared/schemas/company';
 import { Customer, PurchaseSummary } from '#shared/schemas/customer';
 
@@ -93,6 +93,8 @@ export const catalog = {
     1,
     z.strictObject({ customerId: z.string(), erasedBy: z.string(), erasedAt: z.iso.datetime() }),
   ),
+  /** Ids only (no address): campaign counters count it by `entry.campaignId`. */
+  'customer.unsubscribed': definition('customer.unsubscribed', 1, z.strictObject({ entry: Unsubscribe })),
   'company.created': definition('company.created', 1, z.strictObject({ company: Company })),
   'company.updated': definition(
     'company.updated',

@@ -33,6 +33,21 @@ export const lambdaFunctions = {
     description: 'Customer imports: start one from a file, follow its progress',
     kind: 'api',
   },
+  segmentsApi: {
+    entry: 'functions/api/segments.ts',
+    description: 'Segments (rules, preview from the marketable index) and the suppression list',
+    kind: 'api',
+  },
+  templatesApi: {
+    entry: 'functions/api/templates.ts',
+    description: 'E-mail templates API: create, read, update, delete, list, preview for a customer',
+    kind: 'api',
+  },
+  unsubscribeApi: {
+    entry: 'functions/api/unsubscribe.ts',
+    description: 'Public unsubscribe links: confirmation page and RFC 8058 one-click',
+    kind: 'api',
+  },
   importWorker: {
     entry: 'functions/consumers/import-worker.ts',
     description: 'Imports one chunk of an import job (table stream), each row exactly once',

@@ -79,18 +79,67 @@ export const functionPermissions: Record<
     fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] }),
   // Reads the campaign and moves it to sending with a conditional Put.
   campaignDispatcher: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
-  // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction.
+  // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction
+  // (which re-puts the marketable item with a ConditionCheck on the address's suppression item).
   lifecycleReview: (fn, { table }) =>
-    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'TransactWriteItems'], { indexes: ['gsi2'] }),
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'TransactWriteItems', 'ConditionCheckItem'], {
+      indexes: ['gsi2'],
+    }),
+  // Segments (items, gsi1 list), the marketable index's shards (gsi3 Query), the linked companies
+  // (BatchGet), custom field definitions, and the suppression list: its item, the e-mail guard
+  // checked and the marketable item deleted in one transaction; Powertools idempotency records.
+  segmentsApi: (fn, { table }) =>
+    fn.grantTable(
+      table,
+      [
+        'GetItem',
+        'Query',
+        'BatchGetItem',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'TransactWriteItems',
+        'ConditionCheckItem',
+      ] satisfies TableAction[],
+      { indexes: ['gsi1', 'gsi3'] satisfies GlobalIndexName[] },
+    ),
   // Stages chunk items, commits job + chunks in one transaction, reads a job's partition (Query);
   // Powertools idempotency records (Get/Put/Update/Delete).
   importsApi: (fn, { table }) =>
     fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']),
   // Reads guards, customers, the job and its chunk; writes customers with their guards, tags,
   // outbox items and row markers in transactions (Put/Update inside), moves chunk progress.
-  // No DeleteItem: a row only ever adds to a customer. Stream read: the ImportStream construct.
+  // A row only ever adds to a customer, but a row that withdraws e-mail consent takes the customer
+  // out of the marketable index (a Delete in the transaction), and a marketable Put carries a
+  // ConditionCheck on the suppression list. Stream read: the ImportStream construct.
   importWorker: (fn, { table }) =>
-    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'TransactWriteItems']),
+    fn.grantTable(table, [
+      'GetItem',
+      'Query',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'TransactWriteItems',
+      'ConditionCheckItem',
+    ]),
+  // Template items (conditional Put/Delete on version), the list index (gsi1), Powertools
+  // idempotency records; previews read the customer (and its tombstone) by GetItem.
+  templatesApi: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], {
+      indexes: ['gsi1'] satisfies GlobalIndexName[],
+    }),
+  // Reads (or creates once) the signing key, the customer, its tombstone and the custom field
+  // definitions; withdraws consent in the customer's transaction (profile Put, guard and tag
+  // writes, company-link check, timeline entry, outbox). No index, no query, no SES, no bus.
+  unsubscribeApi: (fn, { table }) =>
+    fn.grantTable(table, [
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+      'TransactWriteItems',
+    ]),
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {

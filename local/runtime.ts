@@ -5,13 +5,14 @@ import { operations } from '#shared/api/routes';
 import { ENV } from '#shared/config';
 import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
 import { OUTBOX_STREAM_FILTER } from '#shared/data/table-definition';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local.ts';
 import { startDynamoDBLocal } from './dynamodb-local.ts';
 import { type LocalEventBus, startEventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import { createInvoker, type LambdaHandler } from './invoke.ts';
 import { cirrusHome } from './paths.ts';
-import { startScheduler } from './scheduler.ts';
+import { startScheduledFunctions } from './scheduled-functions.ts';
+import { startSchedulerApi } from './scheduler-api.ts';
 import { startSesEmulator } from './ses-emulator.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
@@ -130,12 +131,24 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     lastBusPort = Number(new URL(bus.endpoint).port);
     stops.push(bus.stop);
 
+    // EventBridge Scheduler's stand-in: campaign schedules invoke the dispatcher from here.
+    const schedulerApi = await startSchedulerApi({
+      host: options.host,
+      invoke: (target, event) => invoke(target as LambdaFunctionName, event),
+      log,
+    });
+    stops.push(schedulerApi.stop);
+
     setHandlerEnvironment({
       [ENV.tableName]: tableName,
       [ENV.eventBusName]: EVENT_BUS_NAME,
       [ENV.dynamodbEndpoint]: dynamodb.endpoint,
       [ENV.eventBridgeEndpoint]: bus.endpoint,
       [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.schedulerEndpoint]: schedulerApi.endpoint,
+      [ENV.campaignScheduleGroup]: 'cirrus-campaigns',
+      [ENV.campaignSchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/local-scheduler`,
+      [ENV.campaignDispatcherArn]: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:campaignDispatcher`,
       [ENV.emailFrom]: process.env[ENV.emailFrom] || 'Cirrus CRM <hello@example.com>',
     });
 
@@ -165,8 +178,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(importPoller.stop);
 
-    const scheduler = startScheduler({ invoke: (name, event) => invoke(name, event), log });
-    stops.push(scheduler.stop);
+    const scheduledFunctions = startScheduledFunctions({ invoke: (name, event) => invoke(name, event), log });
+    stops.push(scheduledFunctions.stop);
 
     const http = await startHttpServer({
       routes: operations,

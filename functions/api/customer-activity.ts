@@ -1,5 +1,5 @@
 import * as api from '#shared/api/activity';
-import { created, ok } from '#shared/http/reply';
+import { created, etag, ok, parseIfMatch } from '#shared/http/reply';
 import { httpApi, route } from '#shared/middleware/http-api';
 import { DEFAULT_PAGE_SIZE } from '#shared/schemas/common';
 import * as activity from '#shared/use-cases/activity';
@@ -13,9 +13,16 @@ export const handler = httpApi(
   route(api.logInteraction, async ({ actor, path, body }) =>
     created(await activity.logInteraction(actor, path.id, body)),
   ),
-  route(api.updateInteraction, async ({ actor, path, body }) =>
-    ok(await activity.updateInteraction(actor, path.id, path.interactionId, body)),
-  ),
+  route(api.updateInteraction, async ({ actor, path, headers, body }) => {
+    const interaction = await activity.updateInteraction(
+      actor,
+      path.id,
+      path.interactionId,
+      body,
+      parseIfMatch(headers['If-Match']),
+    );
+    return ok(interaction, { ETag: etag(interaction.revision ?? 0) });
+  }),
   route(api.getTimeline, async ({ actor, path, query }) =>
     ok(
       await activity.getTimeline(actor, path.id, {

@@ -8,8 +8,8 @@ import {
   UpdateInteractionRequest,
 } from '#shared/schemas/activity';
 import { Cursor, Limit, Ulid } from '#shared/schemas/common';
-import { CustomerPath, movedResponse } from './customers.ts';
-import { defineOperation, errorResponses, JSON_BODY } from './operation.ts';
+import { CustomerPath, IfMatchHeader, movedResponse } from './customers.ts';
+import { defineOperation, ETagHeader, errorResponses, JSON_BODY } from './operation.ts';
 
 /** What happened with a customer: purchases, interactions, the timeline (customerActivityApi). */
 
@@ -75,10 +75,12 @@ export const updateInteraction = defineOperation({
   description:
     'Changes the type, channel, direction or summary (when it happened stays: it orders the timeline); ' +
     'records who edited it and when, and counts the edits in `revision`. Support, admins and managers may ' +
-    'edit any interaction, sales reps those of the customers they own, anyone what they wrote. Emits ' +
-    '`interaction.updated`.',
+    'edit any interaction, sales reps those of the customers they own, anyone what they wrote. The ETag is ' +
+    'the revision (`"0"` before the first edit): send it in If-Match to change only what you read (412 ' +
+    'otherwise). Emits `interaction.updated`.',
   request: {
     path: CustomerPath.extend({ interactionId: Ulid.meta({ description: 'Interaction id (ULID)' }) }),
+    headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }),
     body: {
       schema: UpdateInteractionRequest,
       contentTypes: ['application/merge-patch+json', 'application/json'],
@@ -87,10 +89,11 @@ export const updateInteraction = defineOperation({
   responses: {
     '200': {
       description: 'The corrected interaction',
+      headers: z.strictObject({ ETag: ETagHeader }),
       content: { 'application/json': { schema: Interaction } },
     },
     ...movedResponse,
-    ...errorResponses(400, 401, 403, 404, 409, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 412, 415),
   },
 });
 

@@ -97,7 +97,7 @@ export const updateCampaign = defineOperation({
   },
   responses: {
     '200': CampaignResponse('The changed campaign'),
-    ...errorResponses(400, 401, 403, 404, 409, 412, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 412, 415, 422),
   },
 });
 

@@ -39,7 +39,9 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
   summary: operation.summary,
   ...(operation.description ? { description: operation.description } : {}),
   tags: [operation.tag],
-  ...(operation.auth === 'none' ? { security: [] } : {}),
+  // Public: no security requirement. A public write (the RFC 8058 one-click POST, which mail clients
+  // send without credentials; the signed link is the capability) states anonymous access as `[{}]`.
+  ...(operation.auth === 'none' ? { security: operation.method === 'GET' ? [] : [{}] } : {}),
   requestParams: {
     ...(operation.request.path ? { path: operation.request.path } : {}),
     ...(operation.request.query ? { query: operation.request.query } : {}),
@@ -48,7 +50,7 @@ const toOperationObject = (operation: Operation): ZodOpenApiOperationObject => (
   ...(operation.request.body
     ? {
         requestBody: {
-          required: true,
+          required: !operation.request.body.optional,
           content: Object.fromEntries(
             operation.request.body.contentTypes.map((type) => [
               type,
@@ -110,6 +112,23 @@ export const buildOpenApiDocument = (serverUrl: string) => {
       },
       { name: 'Settings', description: "The workspace's custom field definitions" },
       { name: 'Imports', description: 'Bulk import of customers from CSV or JSON lines' },
+      {
+        name: 'Segments',
+        description: 'Rules that pick marketable customers (e-mail consent, not suppressed) for campaigns',
+      },
+      {
+        name: 'Suppressions',
+        description: 'Addresses no marketing e-mail goes to (bounces, complaints, by hand)',
+      },
+      {
+        name: 'Templates',
+        description: 'E-mail templates (Liquid) for marketing e-mails, with previews for a customer',
+      },
+      {
+        name: 'Unsubscribe',
+        description:
+          'Public unsubscribe links of marketing e-mails: confirmation page and RFC 8058 one-click',
+      },
       { name: 'Meta', description: 'Health, this document and its readable form' },
     ],
     components: {

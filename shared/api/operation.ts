@@ -27,7 +27,13 @@ export interface Operation {
      * `raw`: the body is a file (CSV, JSON lines) handed to the handler as text, not parsed as JSON;
      * `schema` then only documents it.
      */
-    body?: { schema: z.ZodType; contentTypes: readonly string[]; raw?: boolean };
+    body?: {
+      schema: z.ZodType;
+      contentTypes: readonly string[];
+      raw?: boolean;
+      /** The body may be left empty (then without a Content-Type): the handler gets `undefined`. */
+      optional?: boolean;
+    };
   };
   responses: Record<string, ZodOpenApiResponseObject>;
 }

@@ -5,7 +5,10 @@ import { customerOperations } from './customers.ts';
 import { importOperations } from './imports.ts';
 import { metaOperations } from './meta.ts';
 import type { Operation } from './operation.ts';
+import { segmentOperations } from './segments.ts';
 import { settingsOperations } from './settings.ts';
+import { templateOperations } from './templates.ts';
+import { unsubscribeOperations } from './unsubscribe.ts';
 
 /**
  * The route table: every operation of the HTTP API. infra/ makes one API Gateway route per entry,
@@ -19,6 +22,9 @@ export const operations: readonly Operation[] = [
   ...settingsOperations,
   ...importOperations,
   ...campaignOperations,
+  ...segmentOperations,
+  ...templateOperations,
+  ...unsubscribeOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '#events/catalog';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
@@ -23,6 +23,7 @@ import { failedConditions } from './transaction-errors.ts';
  * | Find companies by name prefix            | gsi4  | gsi4pk = COMPANIES#NAME#<2 chars>, gsi4sk begins_with key  |
  * | People of a company, newest first        | table | pk = COMPANY#<id>, sk begins_with PERSON#, then profiles   |
  * | How many people a company has            | table | pk = COMPANY#<id>, sk = PEOPLE                             |
+ * | Companies by id (audience builds)        | table | pk = COMPANY#<id>, sk = PROFILE, 100 per request           |
  *
  * The link items and the counter are written in the customer's transaction (`companyLinkWrites`);
  * a company's delete is conditional on the counter being 0, so a person is never left linked to
@@ -78,6 +79,27 @@ export const countPeople = async (id: string): Promise<number> => {
     new GetCommand({ TableName: table(), Key: companyKeys.peopleCount(id), ConsistentRead: true }),
   );
   return (Item?.peopleCount as number | undefined) ?? 0;
+};
+
+/**
+ * Companies by id (BatchGet, 100 keys a request, unprocessed keys asked again); missing ones are
+ * left out. The audience builder reads the companies its people link to with it.
+ */
+export const getCompaniesByIds = async (ids: readonly string[]): Promise<Company[]> => {
+  const found: Company[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys = ids.slice(i, i + 100).map(companyKeys.profile);
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt >= 6) throw new Error('DynamoDB kept company reads unprocessed; try again.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys } } }),
+      );
+      found.push(...(Responses?.[table()] ?? []).map(toCompany));
+      keys = (UnprocessedKeys?.[table()]?.Keys ?? []) as typeof keys;
+    }
+  }
+  return found;
 };
 
 const versioned = (version: number) => ({

@@ -7,6 +7,7 @@ import { emailChanges, phoneChanges, tagChanges } from '#shared/domain/customer'
 import { ConcurrentWrite, Conflict, VersionMismatch } from '#shared/domain/errors';
 import type { Customer } from '#shared/schemas/customer';
 import { queryIndexPage } from './index-query.ts';
+import { marketableWrites } from './marketable.ts';
 import { outboxPut } from './outbox.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
 import { ExtraWriteConditionFailed, failedConditions } from './transaction-errors.ts';
@@ -204,7 +205,8 @@ const versioned = (version: number) => ({
 /**
  * Commits one change of a customer as a single transaction: the profile's own write (first, so
  * its condition failure is reason 0), the e-mail guards and tag items that change, the caller's
- * extra writes (timeline entries, other guards), then the events' outbox items.
+ * extra writes (timeline entries, other guards), the marketable-index entries, then the events'
+ * outbox items.
  */
 const commitCustomer = async (
   change: { before?: Customer; after?: Customer; profileWrite: Record<string, unknown> },
@@ -214,11 +216,13 @@ const commitCustomer = async (
   const { before, after, profileWrite } = change;
   const id = after?.id ?? before?.id ?? '';
   const { writes, addedGuards } = guardAndTagWrites(before, after, id);
+  // The marketable index follows in the same transaction (its suppression check fails → retried).
+  const marketable = await marketableWrites(before, after);
   const firstExtra = 1 + writes.length;
   try {
     await documentClient.send(
       new TransactWriteCommand({
-        TransactItems: [profileWrite, ...writes, ...extraWrites, ...events.map(outboxPut)],
+        TransactItems: [profileWrite, ...writes, ...extraWrites, ...marketable, ...events.map(outboxPut)],
       }),
     );
   } catch (error) {
@@ -365,6 +369,11 @@ export const commitMerge = async (
   });
   const sourceCanonicals = [...new Set(source.emails.map((e) => canonicalEmail(e.address)))];
   const newTags = merged.tags.filter((tag) => !target.tags.includes(tag));
+  // The source leaves the marketable index; the merged record takes the target's place in it.
+  const marketable = [
+    ...(await marketableWrites(source, undefined)),
+    ...(await marketableWrites(target, merged)),
+  ];
   try {
     await documentClient.send(
       new TransactWriteCommand({
@@ -407,6 +416,7 @@ export const commitMerge = async (
             },
           })),
           ...extraWrites,
+          ...marketable,
           ...events.map(outboxPut),
         ],
       }),

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type {
   Interaction,
   LifecycleChange,
@@ -8,7 +9,7 @@ import type {
 } from '#shared/schemas/activity';
 import type { Customer, PurchaseSummary } from '#shared/schemas/customer';
 import { type Actor, hasAnyRole } from './actor.ts';
-import { Forbidden, ValidationFailed } from './errors.ts';
+import { Conflict, Forbidden, ValidationFailed } from './errors.ts';
 import { notInFuture } from './time.ts';
 
 /** Rules for what happens with a customer: purchases, interactions and lifecycle changes. Pure. */
@@ -57,6 +58,36 @@ export const editInteraction = (
   editedAt: now,
   revision: (interaction.revision ?? 0) + 1,
 });
+
+/**
+ * An order id recorded again must be the same order (a retried webhook): other details under the
+ * same id would be silently dropped, so they are a conflict naming what differs.
+ */
+export const assertSameOrder = (recorded: Purchase, input: RecordPurchaseRequest): Purchase => {
+  const differs = [
+    recorded.amount !== input.amount && 'amount',
+    recorded.currency !== input.currency && 'currency',
+    recorded.discount !== input.discount && 'discount',
+    recorded.channel !== input.channel && 'channel',
+    // Deep equality: items read back from DynamoDB keep their values, not their key order.
+    !isDeepStrictEqual(recorded.items, input.items) && 'items',
+    input.purchasedAt !== undefined &&
+      Date.parse(input.purchasedAt) !== Date.parse(recorded.occurredAt) &&
+      'purchasedAt',
+  ].filter((field): field is string => field !== false);
+  if (differs.length > 0) {
+    throw new Conflict(
+      `Order ${recorded.externalOrderId} is already recorded with other details.`,
+      recorded.customerId,
+      differs.map((field) => ({
+        in: 'body',
+        field,
+        detail: 'Differs from the order recorded with this externalOrderId',
+      })),
+    );
+  }
+  return recorded;
+};
 
 /** When items are given, they must add up: items − discount = amount. */
 export const newPurchase = (

@@ -34,6 +34,10 @@ export const checkCsvHeader = (columns: string[]): void => {
     field: `line 1.${column}`,
     detail: `Unknown column; columns are ${Object.keys(CSV_COLUMNS).join(', ')}`,
   }));
+  // A column given twice: which of its cells would win is anybody's guess.
+  for (const column of new Set(columns.filter((column, index) => columns.indexOf(column) !== index))) {
+    issues.push({ in: 'body', field: `line 1.${column}`, detail: 'Column given more than once' });
+  }
   if (!columns.includes('name') && !columns.includes('firstName') && !columns.includes('lastName')) {
     issues.push({ in: 'body', field: 'line 1', detail: 'A name, firstName or lastName column is required' });
   }
@@ -86,9 +90,12 @@ const reasonOf = (error: z.ZodError, csv: boolean) => {
   const issue = error.issues[0];
   const path = issue?.path.join('.') ?? '';
   const field = csv ? csvField(path) : path;
-  const message =
-    issue?.code === 'unrecognized_keys' ? `Unknown field ${issue.keys.join(', ')}` : issue?.message;
-  return `${field || 'row'}: ${message ?? 'Not valid'}`;
+  if (csv && field === 'name' && issue?.code === 'invalid_type')
+    return 'name: the name (or firstName and lastName) is empty';
+  // An unknown key is named as the field itself (`row.__proto__` would say nothing).
+  if (issue?.code === 'unrecognized_keys')
+    return `${[path, ...issue.keys].filter(Boolean).join('.')}: Unknown field`;
+  return `${field || 'row'}: ${issue?.message ?? 'Not valid'}`;
 };
 
 /** Cleans one record with the customer schema; a bad record is skipped with the field and message. */

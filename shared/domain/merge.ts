@@ -1,7 +1,7 @@
 import type { Customer, LifecycleStage, PurchaseSummary } from '#shared/schemas/customer';
-import type { Actor } from './actor.ts';
-import { assertMayEdit } from './customer.ts';
-import { ValidationFailed } from './errors.ts';
+import { type Actor, hasAnyRole } from './actor.ts';
+import { Forbidden, ValidationFailed } from './errors.ts';
+import { type LifecycleThresholds, stageAfterInactivity } from './lifecycle.ts';
 import { earlier, later } from './time.ts';
 
 /**
@@ -11,13 +11,22 @@ import { earlier, later } from './time.ts';
  * (the same order cannot sit on both: external order ids are unique).
  */
 
-/** Both records must be the caller's to edit: a merge changes the one and removes the other. */
-export const assertMayMerge = (actor: Actor, target: Customer, source: Customer): void => {
-  if (target.id === source.id) {
-    throw new ValidationFailed([{ in: 'body', field: 'sourceId', detail: 'Must differ from the target id' }]);
+/**
+ * A merge changes one record and removes the other, so it takes the right to delete: admins and
+ * managers, or a sales rep who owns both records. `source` is absent when repeating a merge that
+ * was done (the survivor alone is checked then).
+ */
+export const assertMayMerge = (actor: Actor, target: Customer, source?: Customer): void => {
+  if (source && target.id === source.id) {
+    throw new ValidationFailed([
+      { in: 'body', field: 'sourceId', detail: 'Must differ from the customer id' },
+    ]);
   }
-  assertMayEdit(actor, target, {});
-  assertMayEdit(actor, source, {});
+  if (hasAnyRole(actor, ['admin', 'manager'])) return;
+  const owns = (customer: Customer) => customer.ownerId === actor.userId && hasAnyRole(actor, ['sales']);
+  if (!owns(target) || (source && !owns(source))) {
+    throw new Forbidden('Only admins, managers, and sales reps owning both customers may merge them.');
+  }
 };
 
 const unionBy = <T>(first: readonly T[], second: readonly T[], key: (item: T) => string): T[] => {
@@ -64,17 +73,23 @@ export const combineSummaries = (
   };
 };
 
-/** How far along the relationship got; a merge never moves a buyer back to lead or prospect. */
-const EARLY_STAGES: readonly LifecycleStage[] = ['lead', 'prospect'];
-
-const mergedStage = (target: Customer, source: Customer): LifecycleStage => {
-  const targetBought = (target.purchaseSummary?.orderCount ?? 0) > 0;
-  const sourceBought = (source.purchaseSummary?.orderCount ?? 0) > 0;
-  if (!targetBought && sourceBought) return source.lifecycleStage;
-  if (EARLY_STAGES.includes(target.lifecycleStage) && EARLY_STAGES.includes(source.lifecycleStage)) {
-    return target.lifecycleStage === 'prospect' || source.lifecycleStage === 'prospect' ? 'prospect' : 'lead';
-  }
-  return target.lifecycleStage;
+/**
+ * The merged record's stage, from the merged data with the same rules as purchases and the daily
+ * review: no purchases → the further of lead/prospect; a buyer → loyal when either was or the
+ * orders together reach the threshold, else customer; then recency may make them at-risk or churned.
+ */
+const mergedStage = (
+  target: Customer,
+  source: Customer,
+  merged: Customer,
+  now: string,
+  thresholds: LifecycleThresholds,
+): LifecycleStage => {
+  const stages = [target.lifecycleStage, source.lifecycleStage];
+  const orders = merged.purchaseSummary?.orderCount ?? 0;
+  if (orders === 0) return stages.includes('prospect') ? 'prospect' : target.lifecycleStage;
+  const stage = stages.includes('loyal') || orders >= thresholds.loyalMinOrders ? 'loyal' : 'customer';
+  return stageAfterInactivity({ ...merged, lifecycleStage: stage }, now, thresholds)?.stage ?? stage;
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -84,7 +99,12 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * The merged record (not yet validated: a union over a list's limit is refused by the caller's
  * validation, naming the field, rather than dropping values).
  */
-export const mergeCustomers = (target: Customer, source: Customer, now: string): Customer => {
+export const mergeCustomers = (
+  target: Customer,
+  source: Customer,
+  now: string,
+  thresholds: LifecycleThresholds,
+): Customer => {
   const merged: Record<string, unknown> = { ...target };
   // Fields the target lacks come from the source; records (custom fields, scores) merge key by key.
   for (const [key, value] of Object.entries(source)) {
@@ -102,7 +122,8 @@ export const mergeCustomers = (target: Customer, source: Customer, now: string):
       );
     }
   }
-  return {
+  const purchaseSummary = combineSummaries(target.purchaseSummary, source.purchaseSummary);
+  const next: Customer = {
     ...(merged as Customer),
     consent: {
       email: latestConsent(target.consent.email, source.consent.email) ?? target.consent.email,
@@ -113,8 +134,7 @@ export const mergeCustomers = (target: Customer, source: Customer, now: string):
         ? { phone: latestConsent(target.consent.phone, source.consent.phone) }
         : {}),
     },
-    purchaseSummary: combineSummaries(target.purchaseSummary, source.purchaseSummary),
-    lifecycleStage: mergedStage(target, source),
+    purchaseSummary,
     // The relationship began when the older record was created.
     ...(source.createdAt < target.createdAt
       ? { createdAt: source.createdAt, createdBy: source.createdBy }
@@ -123,4 +143,5 @@ export const mergeCustomers = (target: Customer, source: Customer, now: string):
     version: target.version + 1,
     updatedAt: now,
   };
+  return { ...next, lifecycleStage: mergedStage(target, source, next, now, thresholds) };
 };

@@ -12,8 +12,14 @@ export const notInFuture = (
 ) => {
   if (at !== undefined && Date.parse(at) > Date.parse(now))
     throw new ValidationFailed([{ in: 'body', field, detail }]);
-  return at ?? now;
+  return canonicalInstant(at ?? now);
 };
+
+/**
+ * One spelling per instant (`…:05Z`, `…:05.0Z` and `…:05.000Z` are the same second): stored times
+ * sort as text (timeline keys, first/last purchase), so they are stored with milliseconds, in UTC.
+ */
+export const canonicalInstant = (at: string): string => new Date(at).toISOString();
 
 /** The earlier / later of two ISO-8601 UTC timestamps (they sort as text). */
 export const earlier = (a: string, b: string): string => [a, b].sort()[0] as string;

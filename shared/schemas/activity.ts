@@ -1,12 +1,20 @@
 import * as z from 'zod';
-import { Currency, MinorUnits, singleLine, Timestamp, Ulid, UserId } from './common.ts';
+import {
+  Currency,
+  isWellFormedText,
+  MinorUnits,
+  MULTILINE_TEXT,
+  singleLine,
+  Timestamp,
+  Ulid,
+  UserId,
+} from './common.ts';
 import { LifecycleStage } from './customer.ts';
 
 /** What happened with a customer: purchases, interactions, lifecycle changes (the timeline's entries). */
 
 /** Multi-line text: tabs and line breaks allowed, other control characters not. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const MULTILINE_TEXT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
 
 export const PurchaseItem = z
   .strictObject({
@@ -85,7 +93,13 @@ export const LogInteractionRequest = z
     channel: z.enum(INTERACTION_CHANNELS),
     direction: Direction,
     occurredAt: Timestamp.optional().meta({ description: 'When it happened; defaults to now' }),
-    summary: z.string().trim().min(1).max(4000).regex(MULTILINE_TEXT, 'Must not contain control characters'),
+    summary: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .regex(MULTILINE_TEXT, 'Must not contain control, zero-width or bidi-override characters')
+      .refine(isWellFormedText, 'Must be well-formed Unicode'),
   })
   .meta({ id: 'LogInteractionRequest' });
 export type LogInteractionRequest = z.infer<typeof LogInteractionRequest>;
@@ -137,8 +151,30 @@ export const LifecycleChange = z
   .meta({ id: 'LifecycleChange', description: 'A change of lifecycle stage, with who and why' });
 export type LifecycleChange = z.infer<typeof LifecycleChange>;
 
+export const UNSUBSCRIBE_SOURCES = ['one-click', 'unsubscribe-page'] as const;
+export const UnsubscribeSource = z.enum(UNSUBSCRIBE_SOURCES).meta({
+  description:
+    "`one-click`: the mail client's RFC 8058 one-click POST (or an empty POST); `unsubscribe-page`: the button of " +
+    "the confirmation page the e-mail's link opens",
+});
+export type UnsubscribeSource = z.infer<typeof UnsubscribeSource>;
+
+export const Unsubscribe = z
+  .strictObject({
+    kind: z.literal('unsubscribe'),
+    ...entryBase,
+    channel: z.literal('email'),
+    source: UnsubscribeSource,
+    messageKind: z
+      .enum(['campaign', 'welcome'])
+      .meta({ description: 'The kind of e-mail whose link was used' }),
+    campaignId: Ulid.optional().meta({ description: 'The campaign whose e-mail carried the link' }),
+  })
+  .meta({ id: 'Unsubscribe', description: 'E-mail marketing consent withdrawn through an unsubscribe link' });
+export type Unsubscribe = z.infer<typeof Unsubscribe>;
+
 export const TimelineEntry = z
-  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange])
+  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange, Unsubscribe])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

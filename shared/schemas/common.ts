@@ -16,6 +16,11 @@ export const NO_CONTROL_CHARS = new RegExp(`^[^${INVISIBLE_OR_CONTROL}]*$`);
 /** Finds each such character, to replace it where text must be echoed back. */
 export const CONTROL_CHAR = new RegExp(`[${INVISIBLE_OR_CONTROL}]`, 'g');
 
+/** Multi-line text (notes, summaries): line breaks and tabs allowed, other controls and invisibles not. */
+const MULTILINE_INVISIBLE_OR_CONTROL =
+  '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+export const MULTILINE_TEXT = new RegExp(`^[^${MULTILINE_INVISIBLE_OR_CONTROL}]*$`);
+
 /** Lone UTF-16 surrogates cannot be stored or e-mailed faithfully; no JSON Schema pattern can say so. */
 export const isWellFormedText = (value: string) => value.isWellFormed();
 

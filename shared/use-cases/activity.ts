@@ -15,6 +15,7 @@ import {
   assertMayEditInteraction,
   assertMayLogInteraction,
   assertMayRecordPurchase,
+  assertSameOrder,
   editInteraction,
   lifecycleChange,
   newInteraction,
@@ -22,7 +23,7 @@ import {
 } from '#shared/domain/activity';
 import type { Actor } from '#shared/domain/actor';
 import { assertValidCustomer } from '#shared/domain/customer';
-import { Conflict, NotFound } from '#shared/domain/errors';
+import { Conflict, NotFound, VersionMismatch } from '#shared/domain/errors';
 import { stageAfterPurchase } from '#shared/domain/lifecycle';
 import { newId, nowIso } from '#shared/ids';
 import type {
@@ -53,7 +54,7 @@ const alreadyRecorded = async (customerId: string, externalOrderId: string | und
 };
 
 /**
- * 1. An order id seen before → return that purchase (created: false).
+ * 1. An order id seen before → return that purchase (created: false), if it is the same order.
  * 2. Read the customer; check the caller may record purchases for them.
  * 3. In one transaction: the purchase on the timeline, the order-id guard, the customer's updated
  *    aggregates and last-purchase item (and stage: a first purchase makes a lead a customer, enough
@@ -66,7 +67,7 @@ export const recordPurchase = async (
   input: RecordPurchaseRequest,
 ): Promise<{ purchase: Purchase; created: boolean }> => {
   const seen = await alreadyRecorded(customerId, input.externalOrderId);
-  if (seen) return { purchase: seen, created: false };
+  if (seen) return { purchase: assertSameOrder(seen, input), created: false };
   const purchase = newPurchase(input, customerId, actor, { id: newId(), now: nowIso() });
   const guard = purchase.externalOrderId
     ? [orderGuardPut({ ...purchase, externalOrderId: purchase.externalOrderId })]
@@ -102,7 +103,7 @@ export const recordPurchase = async (
         // The order-id guard (extra write 0) was taken meanwhile: the same order, recorded by a twin request.
         if (error instanceof ExtraWriteConditionFailed && guard.length > 0 && error.extraIndex === 0) {
           const existing = await alreadyRecorded(customerId, input.externalOrderId);
-          if (existing) return { purchase: existing, created: false };
+          if (existing) return { purchase: assertSameOrder(existing, input), created: false };
         }
         throw error;
       }
@@ -134,20 +135,25 @@ export const logInteraction = async (
 
 /**
  * 1. Read the customer and the interaction; check the caller may edit it.
- * 2. Replace the entry if no one edited it meanwhile (else start again from the fresh entry),
- *    with `interaction.updated`, while the customer still exists.
+ * 2. Replace the entry if no one edited it meanwhile (with If-Match that is a 412; without, start
+ *    again from the fresh entry), with `interaction.updated`, while the customer still exists.
  */
 export const updateInteraction = (
   actor: Actor,
   customerId: string,
   interactionId: string,
   changes: UpdateInteractionRequest,
+  ifMatch?: number | '*',
 ): Promise<Interaction> =>
   retryLostRaces(
     async () => {
       const customer = await getCustomer(actor, customerId);
       const interaction = await findInteraction(customerId, interactionId);
       if (!interaction) throw new NotFound(`No interaction ${interactionId} for customer ${customerId}.`);
+      const revision = interaction.revision ?? 0;
+      if (typeof ifMatch === 'number' && ifMatch !== revision) {
+        throw new VersionMismatch(`The interaction is at revision ${revision}, not ${ifMatch}.`);
+      }
       assertMayEditInteraction(actor, customer, interaction);
       const now = nowIso();
       const next = editInteraction(interaction, changes, actor, now);
@@ -157,7 +163,7 @@ export const updateInteraction = (
       }
       return next;
     },
-    { versionPinned: false },
+    { versionPinned: typeof ifMatch === 'number' },
   );
 
 /** A page of the timeline, newest first: one Query (plus a GetItem only when the first page is empty). */

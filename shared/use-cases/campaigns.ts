@@ -1,7 +1,9 @@
 import * as store from '#shared/data/campaigns';
+import { getSegment } from '#shared/data/segments';
+import { getTemplate } from '#shared/data/templates';
 import type { Actor } from '#shared/domain/actor';
 import * as rules from '#shared/domain/campaign';
-import { NotFound, VersionMismatch } from '#shared/domain/errors';
+import { type FieldIssue, NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import { logger } from '#shared/observability/logger';
 import {
@@ -36,8 +38,24 @@ const dropSchedule = async (campaign: Campaign) => {
   );
 };
 
+/** The segment and template a campaign names must exist (422 naming the field otherwise). */
+const assertReferencesExist = async (refs: { segmentId?: string; templateId?: string }) => {
+  const [segment, template] = await Promise.all([
+    refs.segmentId === undefined ? true : getSegment(refs.segmentId),
+    refs.templateId === undefined ? true : getTemplate(refs.templateId),
+  ]);
+  const issues: FieldIssue[] = [
+    ...(segment ? [] : [{ in: 'body' as const, field: 'segmentId', detail: `No segment ${refs.segmentId}` }]),
+    ...(template
+      ? []
+      : [{ in: 'body' as const, field: 'templateId', detail: `No template ${refs.templateId}` }]),
+  ];
+  if (issues.length > 0) throw new Unprocessable(issues);
+};
+
 export const createCampaign = async (actor: Actor, input: CreateCampaignRequest): Promise<Campaign> => {
   rules.assertMayManageCampaigns(actor);
+  await assertReferencesExist(input);
   const campaign = rules.newCampaign(input, actor, { id: newId(), now: nowIso() });
   await store.putCampaign(campaign);
   return campaign;

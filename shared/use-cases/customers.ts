@@ -22,10 +22,21 @@ import { retryLostRaces } from './retry-races.ts';
 
 /** Customer use cases: the rules of shared/domain/customer.ts applied to the data of shared/data/customers.ts. */
 
+/** Where a chain of merges ends (A into B, then B into C: A redirects straight to C). */
+const finalSurvivor = async (id: string): Promise<string> => {
+  let survivor = id;
+  for (let hops = 0; hops < 10; hops++) {
+    const next = await store.getTombstone(survivor);
+    if (next?.fate !== 'merged') break;
+    survivor = next.mergedInto;
+  }
+  return survivor;
+};
+
 /** Why an id has no profile: merged (the request belongs at the survivor: 308), erased, or never there. */
 export const missingCustomer = async (id: string): Promise<DomainError> => {
   const tombstone = await store.getTombstone(id);
-  if (tombstone?.fate === 'merged') return new CustomerMerged(id, tombstone.mergedInto);
+  if (tombstone?.fate === 'merged') return new CustomerMerged(id, await finalSurvivor(tombstone.mergedInto));
   if (tombstone?.fate === 'erased')
     return new NotFound(`Customer ${id} was erased on ${tombstone.at.slice(0, 10)}.`);
   return new NotFound(`No customer ${id}.`);

@@ -2,6 +2,7 @@ import { buildEvent } from '#events/catalog';
 import { companyLinkWrites } from '#shared/data/companies';
 import { purgeCustomerRecord, readCustomerPartition } from '#shared/data/customer-record';
 import * as store from '#shared/data/customers';
+import { forgetSuppressedAddresses } from '#shared/data/suppressions';
 import type { Actor } from '#shared/domain/actor';
 import { CustomerMerged, NotFound } from '#shared/domain/errors';
 import { assertMayHandlePrivacyRequests } from '#shared/domain/privacy';
@@ -35,6 +36,11 @@ const eraseProfile = (actor: Actor, id: string): Promise<Erasure> =>
       );
       const customer = await store.getCustomer(id, { consistent: true });
       if (customer) {
+        // Suppressions of the person's addresses keep only the hash: they stay suppressed, the
+        // addresses go (before the profile, so a failed erase leaves no address behind it, and
+        // after, for a suppression added meanwhile).
+        const addresses = customer.emails.map((e) => e.address);
+        await forgetSuppressedAddresses(addresses);
         // The company keeps no trace of the person: its people item goes, its count drops.
         await store.eraseProfile(
           customer,
@@ -42,6 +48,7 @@ const eraseProfile = (actor: Actor, id: string): Promise<Erasure> =>
           event,
           companyLinkWrites(id, customer.companyId, undefined),
         );
+        await forgetSuppressedAddresses(addresses);
         return tombstone;
       }
       const existing = await store.getTombstone(id);
@@ -56,7 +63,8 @@ const eraseProfile = (actor: Actor, id: string): Promise<Erasure> =>
 
 /**
  * GDPR erase (admins and managers):
- * 1. Delete the profile with its guards and tags, leave a tombstone, record `customer.erased`.
+ * 1. Delete the profile with its guards and tags, leave a tombstone, record `customer.erased`;
+ *    suppressions of the person's addresses keep only the SHA-256 of the address.
  * 2. Purge everything else of the person (customer-record.ts): timeline, ledger, order guards,
  *    ids merged into them, outbox items carrying their data. The cleanup consumer runs step 2
  *    again on `customer.erased`, so a request that dies midway still completes, and so do index

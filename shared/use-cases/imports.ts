@@ -4,7 +4,14 @@ import { customersHoldingContacts } from '#shared/data/customers';
 import * as store from '#shared/data/imports';
 import { ExtraWriteConditionFailed } from '#shared/data/transaction-errors';
 import type { Actor, Role } from '#shared/domain/actor';
-import { ConcurrentWrite, Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/domain/errors';
+import {
+  ConcurrentWrite,
+  Conflict,
+  DomainError,
+  type FieldIssue,
+  NotFound,
+  ValidationFailed,
+} from '#shared/domain/errors';
 import { assertImportSize, readCsv, readNdjson } from '#shared/domain/import-file';
 import type { ImportContentType } from '#shared/domain/import-limits';
 import { assertMayImport } from '#shared/domain/import-policy';
@@ -124,6 +131,17 @@ interface ChunkContext {
   expiresAt: number;
 }
 
+/**
+ * Why a row was skipped, from the error's field issues (field and rule, never the value: a
+ * message such as "The e-mail address … already belongs" would keep personal data in the job).
+ */
+const skipReason = (error: DomainError): string => {
+  const { issues = [], existingId } = error as DomainError & { issues?: FieldIssue[]; existingId?: string };
+  const [issue] = issues;
+  if (!issue) return error instanceof Conflict ? 'conflicts with another customer' : error.message;
+  return `${issue.field || 'row'}: ${issue.detail}${existingId ? ` (customer ${existingId})` : ''}`;
+};
+
 const skipRow = (context: ChunkContext, row: number, reason: string) =>
   store.recordRowOutcome(
     context.importId,
@@ -138,9 +156,11 @@ const existingCustomerOf = async (request: CreateCustomerRequest) => {
   const holders = await customersHoldingContacts(rowContacts(request));
   const ids = [...new Set(holders.map((holder) => holder.customerId))];
   if (ids.length <= 1) return { customerId: ids[0] };
-  const named = ids.map(
-    (id) => `${holders.find((h) => h.customerId === id)?.value} belongs to customer ${id}`,
-  );
+  // Named by kind, never by value: skip reasons are kept for 30 days and must hold no personal data.
+  const named = ids.map((id) => {
+    const value = holders.find((h) => h.customerId === id)?.value ?? '';
+    return `its ${value.includes('@') ? 'e-mail address' : 'phone number'} belongs to customer ${id}`;
+  });
   return { clash: `matches more than one customer: ${named.join('; ')}` };
 };
 
@@ -196,13 +216,9 @@ const importRow = async (context: ChunkContext, row: ImportRow): Promise<void> =
         await sleep(Math.random() * 20 * 2 ** attempt);
         continue;
       }
-      if (error instanceof ValidationFailed) {
-        const issue = error.issues[0];
-        await skipRow(context, row.row, issue ? `${issue.field || 'row'}: ${issue.detail}` : error.message);
-        return;
-      }
-      if (error instanceof Forbidden || error instanceof Conflict || error instanceof NotFound) {
-        await skipRow(context, row.row, error.message);
+      // Any rule the row breaks skips it; only AWS trouble (throttling, timeouts) fails the chunk for a retry.
+      if (error instanceof DomainError) {
+        await skipRow(context, row.row, skipReason(error));
         return;
       }
       throw error;

@@ -1,4 +1,5 @@
 import { buildEvent, type DomainEvent } from '#events/catalog';
+import { config } from '#shared/config';
 import { mergedCompanyLinkWrites } from '#shared/data/companies';
 import { moveCustomerChildren } from '#shared/data/customer-record';
 import * as store from '#shared/data/customers';
@@ -65,10 +66,10 @@ export const mergeCustomer = async (actor: Actor, targetId: string, sourceId: st
         ]);
       }
       const source = await readSource(sourceId, targetId);
+      assertMayMerge(actor, target, source === 'already-merged' ? undefined : source);
       if (source === 'already-merged') return target;
-      assertMayMerge(actor, target, source);
       const now = nowIso();
-      const next = validMerge(mergeCustomers(target, source, now));
+      const next = validMerge(mergeCustomers(target, source, now, config.lifecycleThresholds));
       const change = lifecycleChange(target, next, 'merge', actor, { id: newId(), now });
       const events: DomainEvent[] = [
         buildEvent('customer.merged', { customer: next, mergedId: sourceId }, eventMeta(actor, now)),

@@ -1,21 +1,35 @@
+import { handler as campaignsHandler } from '#functions/api/campaigns';
 import { handler as companiesHandler } from '#functions/api/companies';
 import { handler as activityHandler } from '#functions/api/customer-activity';
 import { handler } from '#functions/api/customers';
 import { handler as importsHandler } from '#functions/api/imports';
 import { handler as metaHandler } from '#functions/api/meta';
+import { handler as segmentsHandler } from '#functions/api/segments';
 import { handler as settingsHandler } from '#functions/api/settings';
+import { handler as templatesHandler } from '#functions/api/templates';
+import { handler as unsubscribeHandler } from '#functions/api/unsubscribe';
+import type { LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
 import { operations } from '#shared/api/routes';
 import type { Role } from '#shared/domain/actor';
 import { apiEvent, lambdaContext } from './api-event.ts';
 
 /** The API functions' handlers by catalog name, as API Gateway's integrations route to them. */
-const apiHandlers = {
+type ApiFunctionName = {
+  [K in LambdaFunctionName]: (typeof lambdaFunctions)[K]['kind'] extends 'api' ? K : never;
+}[LambdaFunctionName];
+
+/** Typed by the catalog: a new API function must be added here, or type-checking fails. */
+const apiHandlers: Record<ApiFunctionName, typeof handler> = {
   customersApi: handler,
+  campaignsApi: campaignsHandler,
   customerActivityApi: activityHandler,
   companiesApi: companiesHandler,
   settingsApi: settingsHandler,
   importsApi: importsHandler,
   metaApi: metaHandler,
+  segmentsApi: segmentsHandler,
+  templatesApi: templatesHandler,
+  unsubscribeApi: unsubscribeHandler,
 };
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */
@@ -27,7 +41,7 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
   ) => {
     // The route table says which function serves the route, as API Gateway's integrations do.
     const fn = operations.find((operation) => `${operation.method} ${operation.path}` === routeKey)?.function;
-    const target = (fn && apiHandlers[fn as keyof typeof apiHandlers]) || handler;
+    const target = (fn && apiHandlers[fn as ApiFunctionName]) || handler;
     const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
       statusCode: number;
       headers?: Record<string, string>;

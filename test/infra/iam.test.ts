@@ -124,9 +124,12 @@ describe('least privilege', () => {
     expect(JSON.stringify(streamRead?.Resource)).toMatch(/StreamArn/);
   });
 
-  it('importWorker reads the stream and writes items, never deletes, on the table only (no index)', () => {
+  it('importWorker reads the stream and writes items on the table only (no index)', () => {
     const statements = statementsOf('importWorker');
+    // DeleteItem and ConditionCheckItem: the marketable-index entries of a customer's transaction.
     expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
@@ -140,6 +143,30 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain('/index/');
     // SQS only for the mapping's on-failure queue.
     expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+  });
+
+  it('segmentsApi gets its item actions on the table and only the list and marketable indexes', () => {
+    const statements = statementsOf('segmentsApi');
+    expect(dynamodbActions(statements)).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:TransactWriteItems',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    expect(dynamodbActions(statements)).not.toContain('dynamodb:Scan');
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    expect(resources).toContain('/index/gsi3"');
+    for (const index of ['gsi2', 'gsi4', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
   });
 
   it('importsApi may not read the stream nor any index', () => {
@@ -162,5 +189,71 @@ describe('least privilege', () => {
     expect(resources).toContain(':identity/example.com');
     expect(resources).toContain(':configuration-set/');
     expect(actionsOf(statements)).not.toContain('events:PutEvents');
+  });
+
+  it('templatesApi gets item actions on the table and the list index only, no SES, bus or stream', () => {
+    const statements = statementsOf('templatesApi');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    for (const index of ['gsi2', 'gsi3', 'gsi4', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+
+  it('unsubscribeApi (public) may only read and transact items of the table: no Query, no index, no SES', () => {
+    const statements = statementsOf('unsubscribeApi');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+});
+
+describe('campaign schedules', () => {
+  const roles = resourcesOf(template, 'AWS::IAM::Role');
+  const [schedulerRoleId, schedulerRole] =
+    Object.entries(roles).find(([, role]) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    ) ?? [];
+
+  it('EventBridge Scheduler may invoke the dispatcher alone (its own account only), and dead-letter', () => {
+    expect(JSON.stringify(schedulerRole?.Properties.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
+    const statements = statementsOfRole(template, schedulerRoleId ?? '');
+    expect(actionsOf(statements).sort()).toEqual(
+      expect.arrayContaining(['lambda:InvokeFunction', 'sqs:SendMessage']),
+    );
+    const invoke = statements.find((statement) =>
+      asArray(statement.Action).includes('lambda:InvokeFunction'),
+    );
+    expect(JSON.stringify(invoke?.Resource)).toContain(functionLogicalId(template, 'campaignDispatcher'));
+    expect(JSON.stringify(invoke?.Resource)).not.toContain(':*');
+  });
+
+  it('campaignsApi creates and deletes schedules in its group only, and passes only that role', () => {
+    const statements = statementsOf('campaignsApi');
+    const schedules = statements.find((statement) =>
+      asArray(statement.Action).includes('scheduler:CreateSchedule'),
+    );
+    expect(asArray(schedules?.Action).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+    ]);
+    expect(JSON.stringify(schedules?.Resource)).toMatch(/schedule\/.*CampaignSchedulingGroup/);
+    const passRole = statements.find((statement) => asArray(statement.Action).includes('iam:PassRole'));
+    expect(JSON.stringify(passRole?.Resource)).toContain(schedulerRoleId);
   });
 });

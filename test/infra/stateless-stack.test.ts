@@ -104,6 +104,19 @@ describe('stateless stack: HTTP API', () => {
     },
   );
 
+  it('leaves only the meta routes and the unsubscribe links public (RFC 8058: mail clients send no token)', () => {
+    const open = routes.filter((route) => route.Properties.AuthorizationType === 'NONE');
+    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      operations
+        .filter((operation) => operation.function === 'metaApi' || operation.function === 'unsubscribeApi')
+        .map(routeKey)
+        .sort(),
+    );
+    expect(open.map((route) => route.Properties.RouteKey)).toEqual(
+      expect.arrayContaining(['GET /unsubscribe/{code}', 'POST /unsubscribe/{code}']),
+    );
+  });
+
   it('validates JWTs from the user pool for the SPA client', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',

@@ -55,6 +55,14 @@ describe('customer activity on DynamoDB Local', () => {
     const other = (await admin.create({ name: 'Someone Else' })).body;
     const elsewhere = await admin.recordPurchase(other.id, order);
     expect(elsewhere).toMatchObject({ status: 409, body: { existingId: customer.id } });
+    // The same order id with other details is not that order: 409 naming what differs, nothing dropped silently.
+    const changed = await admin.recordPurchase(customer.id, {
+      ...order,
+      amount: order.amount + 1,
+      items: [],
+    });
+    expect(changed.status).toBe(409);
+    expect(changed.body.errors.map((e: { field: string }) => e.field)).toEqual(['amount', 'items']);
   });
 
   it('counts every concurrent purchase that succeeded, and only those', async () => {
@@ -167,5 +175,33 @@ describe('GDPR export', () => {
     expect(exported.body.emailsSent).toEqual([]);
     expect((await asUser('sales').exportData(customer.id)).status).toBe(403);
     expect((await admin.exportData('01JDQ3Z7YB8V5X1G6N2K4M9P0R')).status).toBe(404);
+  });
+});
+
+describe('times spelled differently', () => {
+  it('stores one spelling per instant, so order and last purchase stay right within a second', async () => {
+    const customer = (await admin.create({ name: 'Same second' })).body;
+    for (const purchasedAt of [
+      '2024-01-01T00:00:00Z',
+      '2024-01-01T00:00:00.500Z',
+      '2024-01-01T00:00:00.25Z',
+    ]) {
+      expect(
+        (await admin.recordPurchase(customer.id, { amount: 100, currency: 'EUR', purchasedAt })).status,
+      ).toBe(201);
+    }
+    const read = (await admin.get(customer.id)).body;
+    expect(read.purchaseSummary).toMatchObject({
+      firstPurchaseAt: '2024-01-01T00:00:00.000Z',
+      lastPurchaseAt: '2024-01-01T00:00:00.500Z',
+    });
+    const timeline = (await admin.timeline(customer.id)).body.items
+      .filter((entry: { kind: string }) => entry.kind === 'purchase')
+      .map((entry: { occurredAt: string }) => entry.occurredAt);
+    expect(timeline).toEqual([
+      '2024-01-01T00:00:00.500Z',
+      '2024-01-01T00:00:00.250Z',
+      '2024-01-01T00:00:00.000Z',
+    ]);
   });
 });

@@ -224,6 +224,12 @@ describe('POST /customers/{id}/merge', () => {
     expect((await rep.merge(mine.id, theirs.id)).status).toBe(403);
     const other = (await rep.create({ name: 'Also mine' })).body;
     expect((await rep.merge(mine.id, other.id)).status).toBe(200);
+    // Repeating a done merge is no way around the rules; marketing may edit but not merge (it removes a record).
+    expect((await asUser('support').merge(mine.id, other.id)).status).toBe(403);
+    expect((await asUser('sales', 'rep-2').merge(mine.id, other.id)).status).toBe(403);
+    const m1 = (await admin.create({ name: 'M1' })).body;
+    const m2 = (await admin.create({ name: 'M2' })).body;
+    expect((await asUser('marketing').merge(m1.id, m2.id)).status).toBe(403);
 
     const c = (await admin.create({ name: 'C' })).body;
     expect(await admin.merge(c.id, other.id)).toMatchObject({ status: 409, body: { existingId: mine.id } });
@@ -244,5 +250,16 @@ describe('merge and erase with a company link', () => {
     expect((await admin.erase(target.id)).status).toBe(200);
     expect((await admin.people(company.id)).body.items).toEqual([]);
     expect((await admin.removeCompany(company.id)).status).toBe(204);
+  });
+});
+
+describe('chains of merges', () => {
+  it('redirects an id straight to the last survivor', async () => {
+    const a = (await admin.create({ name: 'Chain A' })).body;
+    const b = (await admin.create({ name: 'Chain B' })).body;
+    const c = (await admin.create({ name: 'Chain C' })).body;
+    await admin.merge(b.id, a.id);
+    await admin.merge(c.id, b.id);
+    expect(await admin.get(a.id)).toMatchObject({ status: 308, headers: { Location: `/customers/${c.id}` } });
   });
 });

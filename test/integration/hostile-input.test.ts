@@ -108,7 +108,7 @@ describe('hostile input to every operation', () => {
           fc.dictionary(fc.constantFrom(...queryKeys, 'x'), fc.string({ maxLength: 40 }), { maxKeys: 3 }),
           async (id, second, body, contentType, query) => {
             const result = await admin.request(`${operation.method} ${operation.path}`, {
-              pathParameters: { id, interactionId: second },
+              pathParameters: { id, interactionId: second, code: second },
               body: operation.method === 'GET' || operation.method === 'DELETE' ? undefined : body,
               headers: { 'content-type': contentType },
               query,
@@ -120,4 +120,45 @@ describe('hostile input to every operation', () => {
       );
     },
   );
+});
+
+describe('requests the schemas alone would get wrong', () => {
+  it('names a __proto__ key at any depth instead of dropping it', async () => {
+    const result = await admin.request('POST /customers', {
+      body: '{"name":"X","customFields":{"__proto__":{"plan":"pro"}}}',
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([expect.objectContaining({ field: 'customFields.__proto__' })]);
+  });
+
+  it('refuses a body sent to an operation that takes none, and accepts an empty object', async () => {
+    const customer = (await admin.create({ name: 'No body' })).body;
+    const withBody = await admin.request('POST /customers/{id}/erase', {
+      pathParameters: { id: customer.id },
+      body: { confirm: true },
+    });
+    expect(withBody.status).toBe(400);
+    expect(withBody.body.errors[0].detail).toMatch(/takes no request body/);
+    expect((await admin.get(customer.id)).status).toBe(200);
+    const empty = await admin.request('POST /customers/{id}/erase', {
+      pathParameters: { id: customer.id },
+      body: {},
+    });
+    expect(empty.status).toBe(200);
+  });
+});
+
+describe('character sets', () => {
+  it('answers 415 to a body declared in another charset than UTF-8, and takes UTF-8 declared', async () => {
+    const latin = await admin.request('POST /customers', {
+      body: { name: 'Zoë' },
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    });
+    expect(latin.status).toBe(415);
+    const utf8 = await admin.request('POST /customers', {
+      body: { name: 'Zoë' },
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(utf8).toMatchObject({ status: 201, body: { name: 'Zoë' } });
+  });
 });

@@ -140,5 +140,20 @@ describe('import worker on DynamoDB Local', () => {
     const [row] = (await getImport(admin, clash.id)).skippedRows;
     expect(row?.reason).toContain(a.id);
     expect(row?.reason).toContain(b.id);
+    // Named by kind, not by value: the job keeps no one's address or number.
+    expect(row?.reason).not.toContain(`a-${run}@example.com`);
+    expect(row?.reason).not.toContain('+14155550199');
+  });
+
+  it('skips a row that breaks a stored-data rule (422: unknown company) and still completes the job', async () => {
+    const run = tag();
+    const job = await startImport(admin, {
+      contentType: 'application/x-ndjson',
+      text: `{"name":"Good ${run}"}\n` + `{"name":"Bad ${run}","companyId":"01ARZ3NDEKTSV4RRFFQ69G5FAV"}\n`,
+    });
+    await importChunk(job.id, 1);
+    const report = await getImport(admin, job.id);
+    expect(report).toMatchObject({ status: 'completed', created: 1, skipped: 1, updated: 0 });
+    expect(report.skippedRows).toEqual([{ row: 2, reason: expect.stringMatching(/^companyId: /) }]);
   });
 });

@@ -68,6 +68,20 @@ describe('PATCH /customers/{id}/interactions/{interactionId}', () => {
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(results.map((r) => r.body.revision).sort()).toEqual([1, 2, 3, 4]);
+    // With If-Match (the revision, as the ETag says) a stale edit is refused instead of re-applied.
+    expect(results.find((r) => r.body.revision === 4)?.headers.ETag).toBe('"4"');
+    const stale = await admin.request('PATCH /customers/{id}/interactions/{interactionId}', {
+      pathParameters: { id: customer.id, interactionId: logged.id },
+      headers: { 'If-Match': '"3"' },
+      body: { summary: 'stale' },
+    });
+    expect(stale.status).toBe(412);
+    const fresh = await admin.request('PATCH /customers/{id}/interactions/{interactionId}', {
+      pathParameters: { id: customer.id, interactionId: logged.id },
+      headers: { 'If-Match': '"4"' },
+      body: { summary: 'fresh' },
+    });
+    expect(fresh).toMatchObject({ status: 200, headers: { ETag: '"5"' } });
 
     expect((await admin.updateInteraction(customer.id, customer.id, { summary: 'x' })).status).toBe(404);
     const invalid = await admin.updateInteraction(customer.id, logged.id, {
@@ -85,6 +99,6 @@ describe('PATCH /customers/{id}/interactions/{interactionId}', () => {
     });
     expect(
       (await admin.updateInteraction(survivor.id, logged.id, { summary: 'after merge' })).body.revision,
-    ).toBe(5);
+    ).toBe(6);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler as lifecycleReview } from '#functions/scheduled/lifecycle-review';
-import { scheduledEvent } from '#local/scheduler';
+import { scheduledEvent } from '#local/scheduled-functions';
 import { ensureTable } from '#local/table';
 import { lambdaContext } from '../helpers/api-event.ts';
 import { asUser } from '../helpers/customers-api.ts';

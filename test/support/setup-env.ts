@@ -24,6 +24,11 @@ Object.assign(process.env, {
   // never at real AWS.
   DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') || 'http://dynamodb-local-not-running.invalid',
   SES_ENDPOINT: inject('sesEndpoint'),
+  // Campaign schedules: tests mock the client or run the local runtime's Scheduler; never AWS.
+  SCHEDULER_ENDPOINT: 'http://scheduler-not-running.invalid',
+  CAMPAIGN_SCHEDULE_GROUP: 'test-campaigns',
+  CAMPAIGN_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/test-scheduler',
+  CAMPAIGN_DISPATCHER_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:campaignDispatcher',
   CIRRUS_HOME: cirrusHome,
 });
 // Keep handler logs (Powertools) out of the test output unless someone asks for them.

@@ -45,7 +45,9 @@ describe('campaign life', () => {
     const gap = () => scheduleCampaign(draft, { sendAt: '2027-03-28T02:30', timeZone: 'Europe/Paris' }, NOW);
     expect(gap).toThrow(
       expect.objectContaining({
-        issues: [expect.objectContaining({ field: 'sendAt', detail: expect.stringMatching(/does not exist/) })],
+        issues: [
+          expect.objectContaining({ field: 'sendAt', detail: expect.stringMatching(/does not exist/) }),
+        ],
       }),
     );
   });

@@ -81,7 +81,7 @@ describe('reading an import file', () => {
     expect(rows).toEqual([
       { row: 1, request: { name: 'Ada', emails: [{ address: 'ada@example.com', label: 'work' }] } },
       { row: 2, skip: 'row: Not a valid JSON object' },
-      { row: 3, skip: 'row: Unknown field role' },
+      { row: 3, skip: 'role: Unknown field' },
     ]);
   });
 
@@ -173,5 +173,19 @@ describe('merging a row into an existing customer', () => {
   it('cleans a record exactly once: a stored cleaned row parses to itself', () => {
     const row = cleanRecord({ row: 1, fields: { name: 'Ada', email: 'A@B.example', phone: '415 555 0123' } });
     expect('request' in row && cleanRecord({ row: 1, fields: { json: row.request } })).toEqual(row);
+  });
+});
+
+describe('CSV header and name messages', () => {
+  it('refuses a column given twice, and says which name columns are empty', () => {
+    expect(() => checkCsvHeader(['name', 'email', 'name'])).toThrow(
+      expect.objectContaining({
+        issues: [expect.objectContaining({ field: 'line 1.name', detail: 'Column given more than once' })],
+      }),
+    );
+    expect(cleanRecord({ row: 4, fields: { firstName: ' ', lastName: '' } })).toEqual({
+      row: 4,
+      skip: 'name: the name (or firstName and lastName) is empty',
+    });
   });
 });

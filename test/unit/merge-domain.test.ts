@@ -4,6 +4,7 @@ import { assertMayMerge, combineSummaries, mergeCustomers } from '#shared/domain
 import type { Customer } from '#shared/schemas/customer';
 
 const NOW = '2026-11-25T12:00:00.000Z';
+const T = { loyalMinOrders: 5, atRiskAfterDays: 90, churnedAfterDays: 180 };
 const base = (id: string, fields: Partial<Customer> = {}): Customer => ({
   id,
   name: `Customer ${id}`,
@@ -37,7 +38,7 @@ describe('mergeCustomers', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       createdBy: 'importer',
     });
-    const merged = mergeCustomers(target, source, NOW);
+    const merged = mergeCustomers(target, source, NOW, T);
     expect(merged).toMatchObject({
       id: 'T',
       title: 'CEO',
@@ -65,17 +66,17 @@ describe('mergeCustomers', () => {
       purchaseSummary: {
         orderCount: 6,
         firstPurchaseAt: '2026-01-01T00:00:00.000Z',
-        lastPurchaseAt: '2026-03-01T00:00:00.000Z',
+        lastPurchaseAt: '2026-11-01T00:00:00.000Z',
         byCurrency: [],
       },
     });
-    const merged = mergeCustomers(target, source, NOW);
+    const merged = mergeCustomers(target, source, NOW, T);
     expect(merged.consent).toEqual({
       email: { status: 'denied', source: 'unsubscribe', at: '2026-03-01T00:00:00.000Z' },
       sms: { status: 'granted', source: 'shop', at: '2026-01-01T00:00:00.000Z' },
     });
     expect(merged.lifecycleStage).toBe('loyal');
-    expect(mergeCustomers(base('T', { lifecycleStage: 'prospect' }), base('S'), NOW).lifecycleStage).toBe(
+    expect(mergeCustomers(base('T', { lifecycleStage: 'prospect' }), base('S'), NOW, T).lifecycleStage).toBe(
       'prospect',
     );
   });
@@ -111,12 +112,63 @@ describe('mergeCustomers', () => {
   });
 });
 
+describe('the merged stage', () => {
+  const bought = (orderCount: number, lastPurchaseAt: string) => ({
+    orderCount,
+    firstPurchaseAt: '2026-01-01T00:00:00.000Z',
+    lastPurchaseAt,
+    byCurrency: [],
+  });
+  it('is loyal when the orders together reach the threshold, or either was loyal', () => {
+    const a = base('A', {
+      lifecycleStage: 'customer',
+      purchaseSummary: bought(3, '2026-11-01T00:00:00.000Z'),
+    });
+    const b = base('B', {
+      lifecycleStage: 'customer',
+      purchaseSummary: bought(2, '2026-10-01T00:00:00.000Z'),
+    });
+    expect(mergeCustomers(a, b, NOW, T).lifecycleStage).toBe('loyal');
+    const loyal = {
+      ...b,
+      lifecycleStage: 'loyal' as const,
+      purchaseSummary: bought(1, '2026-10-01T00:00:00.000Z'),
+    };
+    expect(
+      mergeCustomers({ ...a, purchaseSummary: bought(1, '2026-11-01T00:00:00.000Z') }, loyal, NOW, T)
+        .lifecycleStage,
+    ).toBe('loyal');
+  });
+
+  it('follows recency: buyers whose last purchase is old are at risk or churned', () => {
+    const a = base('A', {
+      lifecycleStage: 'customer',
+      purchaseSummary: bought(1, '2026-07-01T00:00:00.000Z'),
+    });
+    const b = base('B', { lifecycleStage: 'loyal', purchaseSummary: bought(1, '2026-05-01T00:00:00.000Z') });
+    expect(mergeCustomers(a, b, NOW, T).lifecycleStage).toBe('at-risk');
+    const recent = {
+      ...a,
+      lifecycleStage: 'churned' as const,
+      purchaseSummary: bought(1, '2026-11-20T00:00:00.000Z'),
+    };
+    expect(mergeCustomers(recent, b, NOW, T).lifecycleStage).toBe('loyal');
+    expect(mergeCustomers(recent, { ...b, lifecycleStage: 'customer' }, NOW, T).lifecycleStage).toBe(
+      'customer',
+    );
+  });
+});
+
 describe('assertMayMerge', () => {
   const rep = { userId: 'rep-1', roles: ['sales'] as const, correlationId: 'c' };
-  it('needs the right to edit both, and two different records', () => {
+  it('takes an admin or manager, or a sales rep owning both; two different records', () => {
     const mine = base('A', { ownerId: 'rep-1' });
     expect(() => assertMayMerge(rep, mine, base('B', { ownerId: 'rep-1' }))).not.toThrow();
     expect(() => assertMayMerge(rep, mine, base('B', { ownerId: 'rep-2' }))).toThrow(Forbidden);
     expect(() => assertMayMerge(rep, mine, mine)).toThrow(ValidationFailed);
+    expect(() => assertMayMerge({ ...rep, roles: ['marketing'] }, mine, base('B'))).toThrow(Forbidden);
+    expect(() => assertMayMerge({ ...rep, roles: ['manager'] }, base('A'), base('B'))).not.toThrow();
+    // A repeated merge checks the survivor alone.
+    expect(() => assertMayMerge({ ...rep, roles: ['support'] }, mine)).toThrow(Forbidden);
   });
 });

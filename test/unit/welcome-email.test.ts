@@ -50,6 +50,17 @@ describe('sendWelcomeEmail', () => {
     expect(raw).toContain('To: ada@example.com');
     expect(raw).toContain('Ada');
     expect(raw).not.toContain('<b>Lovelace'); // the first name only, HTML-escaped where used
+    // RFC 8058 one-click unsubscribe, and the link in the body.
+    const headers = raw.replace(/\r\n[ \t]+/g, ' ');
+    expect(headers).toMatch(
+      /List-Unsubscribe: <http:\/\/localhost:\d+\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}>/,
+    );
+    expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(raw).toContain('Unsubscribe');
+    expect(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input.Tags).toEqual([
+      { Name: 'messageKind', Value: 'welcome' },
+      { Name: 'customerId', Value: customer.id },
+    ]);
   });
 
   it('does not call SES when the ledger says someone already sent it', async () => {

@@ -21,7 +21,7 @@ export const scheduledEvent = (functionName: string, time = new Date()): Schedul
  * Runs the catalog's scheduled functions locally: once at start (a laptop is rarely up at the
  * cron's hour) and then daily. The cron expressions are AWS's; every schedule here is daily.
  */
-export const startScheduler = (options: {
+export const startScheduledFunctions = (options: {
   invoke: (functionName: LambdaFunctionName, event: ScheduledEvent) => Promise<unknown>;
   log: (line: string) => void;
 }) => {

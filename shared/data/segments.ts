@@ -1,0 +1,113 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients/dynamodb';
+import { config } from '#shared/config';
+import { VersionMismatch } from '#shared/domain/errors';
+import type { Segment } from '#shared/schemas/segment';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { withoutKeyAttributes } from './table-definition.ts';
+
+/**
+ * Segment items: one per segment (name, description, rule, version).
+ *
+ * | Access pattern                  | Index | Key condition                                        |
+ * |---------------------------------|-------|------------------------------------------------------|
+ * | Get a segment by id             | table | pk = SEGMENT#<id>, sk = PROFILE                      |
+ * | List segments, newest first     | gsi1  | gsi1pk = SEGMENTS, gsi1sk = <id> (ULID), descending   |
+ * | Create / change / delete        | table | same key, attribute_not_exists(pk) / version = :read |
+ */
+export const segmentKeys = {
+  profile: (id: string) => ({ pk: `SEGMENT#${id}`, sk: 'PROFILE' }),
+};
+
+const indexes = {
+  all: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: () => 'SEGMENTS' },
+} as const;
+
+const table = () => config.tableName;
+
+const segmentItem = (segment: Segment) => ({
+  ...segmentKeys.profile(segment.id),
+  type: 'segment',
+  ...segment,
+  gsi1pk: indexes.all.value(),
+  gsi1sk: segment.id,
+});
+
+const toSegment = (item: Record<string, unknown>): Segment => withoutKeyAttributes<Segment>(item);
+
+export const getSegment = async (
+  id: string,
+  options: { consistent?: boolean } = {},
+): Promise<Segment | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table(), Key: segmentKeys.profile(id), ConsistentRead: options.consistent }),
+  );
+  return Item ? toSegment(Item) : undefined;
+};
+
+const conditionFailed = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
+
+export const insertSegment = async (segment: Segment): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({
+      TableName: table(),
+      Item: segmentItem(segment),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+/** Replaces a segment if it is still at `previousVersion`; VersionMismatch otherwise. */
+export const replaceSegment = async (next: Segment, previousVersion: number): Promise<void> => {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: table(),
+        Item: segmentItem(next),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': previousVersion },
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) throw new VersionMismatch('The segment changed since it was read.');
+    throw error;
+  }
+};
+
+export const removeSegment = async (segment: Segment): Promise<void> => {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: segmentKeys.profile(segment.id),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': segment.version },
+      }),
+    );
+  } catch (error) {
+    if (conditionFailed(error)) throw new VersionMismatch('The segment changed since it was read.');
+    throw error;
+  }
+};
+
+/** One page of segments, newest first. */
+export const listSegments = async (page: { limit: number; cursor?: string }) => {
+  const index = indexes.all;
+  const startKey = decodeCursor(page.cursor, {
+    attributes: ['pk', 'sk', index.pk, index.sk],
+    partition: { name: index.pk, value: index.value() },
+  });
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.pk },
+      ExpressionAttributeValues: { ':pk': index.value() },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: (result.Items ?? []).map(toSegment), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+};

@@ -1,0 +1,119 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients/dynamodb';
+import { config } from '#shared/config';
+import { VersionMismatch } from '#shared/domain/errors';
+import type { Template, TemplateSummary } from '#shared/schemas/template';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { withoutKeyAttributes } from './table-definition.ts';
+
+/**
+ * E-mail templates: one item each, replaced whole on change (conditional on `version`).
+ *
+ * | Access pattern                 | Index | Key condition                                   |
+ * |--------------------------------|-------|-------------------------------------------------|
+ * | Get a template by id           | table | pk = TEMPLATE#<id>, sk = TEMPLATE               |
+ * | List templates, newest first   | gsi1  | gsi1pk = TEMPLATES, gsi1sk = <ULID> (desc)      |
+ * | Create / replace / delete one  | table | same key; attribute_not_exists / version = :v   |
+ */
+const table = () => config.tableName;
+const LIST_PARTITION = 'TEMPLATES';
+
+export const templateKey = (id: string) => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' });
+
+const item = (template: Template) => ({
+  ...templateKey(template.id),
+  type: 'template',
+  gsi1pk: LIST_PARTITION,
+  gsi1sk: template.id,
+  ...template,
+});
+
+const SUMMARY_ATTRIBUTES = [
+  'id',
+  'name',
+  'subject',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+];
+
+export const getTemplate = async (id: string, options: { consistent?: boolean } = {}) => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table(), Key: templateKey(id), ConsistentRead: options.consistent }),
+  );
+  return Item ? withoutKeyAttributes<Template>(Item) : undefined;
+};
+
+export const insertTemplate = async (template: Template): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({
+      TableName: table(),
+      Item: item(template),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+const whenVersion = (version: number) => ({
+  ConditionExpression: 'version = :version',
+  ExpressionAttributeValues: { ':version': version },
+});
+
+const lostRace = (error: unknown) => {
+  if ((error as Error)?.name === 'ConditionalCheckFailedException') {
+    return new VersionMismatch('The template changed (or was deleted) since it was read.');
+  }
+  return error;
+};
+
+/** Replaces the template if it is still at `previousVersion` (VersionMismatch otherwise). */
+export const replaceTemplate = async (next: Template, previousVersion: number): Promise<void> => {
+  try {
+    await documentClient.send(
+      new PutCommand({ TableName: table(), Item: item(next), ...whenVersion(previousVersion) }),
+    );
+  } catch (error) {
+    throw lostRace(error);
+  }
+};
+
+export const deleteTemplate = async (id: string, version: number): Promise<void> => {
+  try {
+    await documentClient.send(
+      new DeleteCommand({ TableName: table(), Key: templateKey(id), ...whenVersion(version) }),
+    );
+  } catch (error) {
+    throw lostRace(error);
+  }
+};
+
+/** One page of summaries, newest first (the bodies are not read back to the client). */
+export const listTemplates = async (page: { limit: number; cursor?: string }) => {
+  const startKey = decodeCursor(page.cursor, {
+    attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    partition: { name: 'gsi1pk', value: LIST_PARTITION },
+  });
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': LIST_PARTITION },
+      ProjectionExpression: [...SUMMARY_ATTRIBUTES, 'pk', 'sk', 'gsi1pk', 'gsi1sk']
+        .map((_, i) => `#a${i}`)
+        .join(', '),
+      ExpressionAttributeNames: Object.fromEntries(
+        [...SUMMARY_ATTRIBUTES, 'pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name, i) => [`#a${i}`, name]),
+      ),
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((entry) => withoutKeyAttributes<TemplateSummary>(entry)),
+    nextCursor: encodeCursor(result.LastEvaluatedKey),
+  };
+};

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
+import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
+
+/**
+ * Campaign scheduling over HTTP on the local runtime: the campaigns API creates one-time schedules
+ * through the real Scheduler SDK client against the local Scheduler, which invokes the dispatcher
+ * when they are due. Every response is checked against the served OpenAPI document.
+ */
+let runtime: LocalRuntime;
+let api: ContractClient;
+let segmentId: string;
+let templateId: string;
+
+const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
+
+/** The wall-clock time in `timeZone`, `seconds` from now (`YYYY-MM-DDTHH:mm:ss`). */
+const wallTimeIn = (timeZone: string, seconds: number) =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+    .format(new Date(Date.now() + seconds * 1000))
+    .replace(' ', 'T');
+
+const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  api = await contractClient(runtime);
+  segmentId = (
+    await call('POST', '/segments', {
+      role: 'marketing',
+      body: { name: 'Everyone consenting', rule: { field: 'emailConsent', in: ['granted'] } },
+    })
+  ).body.id;
+  templateId = (
+    await call('POST', '/templates', {
+      role: 'marketing',
+      body: { name: 'News', subject: 'News', html: '<p>Hello</p>', text: 'Hello' },
+    })
+  ).body.id;
+});
+afterAll(() => runtime.stop());
+
+const createDraft = async (name: string) => {
+  const created = await call('POST', '/campaigns', {
+    role: 'marketing',
+    body: { name, segmentId, templateId },
+  });
+  expect(created).toMatchObject({ status: 201, body: { status: 'draft', version: 1 } });
+  return created.body as { id: string };
+};
+
+describe('campaigns end to end', () => {
+  it('starts a campaign scheduled two seconds ahead in its time zone, once', async () => {
+    const campaign = await createDraft('Two seconds');
+    const path = `/campaigns/${campaign.id}`;
+    const scheduled = await call('POST', '/campaigns/{id}/schedule', {
+      path: `${path}/schedule`,
+      role: 'marketing',
+      body: { sendAt: wallTimeIn('Asia/Kolkata', 2), timeZone: 'Asia/Kolkata' },
+    });
+    expect(scheduled).toMatchObject({
+      status: 200,
+      body: { status: 'scheduled', schedule: { timeZone: 'Asia/Kolkata' } },
+    });
+    expect(Math.abs(Date.parse(scheduled.body.schedule.at) - Date.now() - 2000)).toBeLessThan(3000);
+    const started = await waitFor(
+      () => call('GET', '/campaigns/{id}', { path, role: 'marketing' }),
+      (read) => read.body.status !== 'scheduled',
+    );
+    expect(started.body).toMatchObject({ status: 'sending', startedAt: expect.any(String) });
+  });
+
+  it('reschedules and cancels until sending starts: an outdated schedule starts nothing', async () => {
+    const campaign = await createDraft('Moved then cancelled');
+    const path = `/campaigns/${campaign.id}`;
+    const schedule = (sendAt: string) =>
+      call('POST', '/campaigns/{id}/schedule', {
+        path: `${path}/schedule`,
+        role: 'admin',
+        body: { sendAt, timeZone: 'UTC' },
+      });
+    expect((await schedule(wallTimeIn('UTC', 2))).status).toBe(200);
+    const moved = await schedule(wallTimeIn('UTC', 3600));
+    expect(moved.body.schedule.scheduleId).toMatch(/-v3$/);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect((await call('GET', '/campaigns/{id}', { path, role: 'admin' })).body.status).toBe('scheduled');
+    const cancelled = await call('POST', '/campaigns/{id}/cancel', {
+      path: `${path}/cancel`,
+      role: 'manager',
+    });
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    expect(
+      await call('POST', '/campaigns/{id}/cancel', { path: `${path}/cancel`, role: 'manager' }),
+    ).toMatchObject({
+      status: 409,
+    });
+    expect((await call('DELETE', '/campaigns/{id}', { path, role: 'admin' })).status).toBe(204);
+  });
+
+  it('refuses times that never come, unknown zones, missing references and other roles', async () => {
+    const campaign = await createDraft('Refusals');
+    const at = (sendAt: string, timeZone: string) =>
+      call('POST', '/campaigns/{id}/schedule', {
+        path: `/campaigns/${campaign.id}/schedule`,
+        role: 'marketing',
+        body: { sendAt, timeZone },
+      });
+    const gap = await at('2027-03-28T02:30', 'Europe/Paris');
+    expect(gap).toMatchObject({ status: 422, body: { errors: [{ field: 'sendAt' }] } });
+    expect((await at('2020-01-01T09:00', 'UTC')).status).toBe(422);
+    expect((await at('2027-01-01T09:00', 'Mars/Olympus')).body.errors[0].field).toBe('timeZone');
+    const dangling = await call('POST', '/campaigns', {
+      role: 'marketing',
+      body: { name: 'Dangling', segmentId: '01JDQ3Z7YB8V5X1G6N2K4M9P0R', templateId },
+    });
+    expect(dangling).toMatchObject({ status: 422, body: { errors: [{ field: 'segmentId' }] } });
+    expect((await call('GET', '/campaigns', { role: 'sales' })).status).toBe(403);
+  });
+
+  it('kept every response within the OpenAPI document', () => {
+    expect(api.violations).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SUPPRESSION_REASONS } from '#shared/data/suppressions';
+import { SUPPRESSION_REASONS } from '#shared/domain/suppression-reasons';
 import { Cursor, Limit, Timestamp, Ulid } from '#shared/schemas/common';
 import { EmailAddress } from '#shared/schemas/customer';
 import {

@@ -4,11 +4,6 @@ import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { audienceView, mayBeMarketable, primaryEmail } from '#shared/domain/audience';
 import { ConcurrentWrite } from '#shared/domain/errors';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { customerKeys, getCustomer } from './customers.ts';
-import { marketableDelete, marketableItemOf, marketablePut } from './marketable.ts';
-import { failedConditions } from './transaction-errors.ts';
-
 /**
  * The suppression list: addresses no marketing e-mail may go to (hard bounce, complaint, or added
  * by hand). Keyed by the SHA-256 of the lower-cased address, so a GDPR erase can drop the address
@@ -26,8 +21,13 @@ import { failedConditions } from './transaction-errors.ts';
  * deletes (or checks the absence of) that customer's marketable item. Both transactions touch both
  * items, so DynamoDB serializes them: whichever commits second sees the first (and is retried).
  */
-export const SUPPRESSION_REASONS = ['hard-bounce', 'complaint', 'manual'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+import type { SuppressionReason } from '#shared/domain/suppression-reasons';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { customerKeys, getCustomer } from './customers.ts';
+import { marketableDelete, marketableItemOf, marketablePut } from './marketable.ts';
+import { failedConditions } from './transaction-errors.ts';
+
+export type { SuppressionReason };
 
 export interface Suppression {
   emailHash: string;

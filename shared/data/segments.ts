@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { VersionMismatch } from '#shared/domain/errors';
 import type { Segment } from '#shared/schemas/segment';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { queryIndexPage } from './index-query.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
 
 /**
@@ -92,22 +92,6 @@ export const removeSegment = async (segment: Segment): Promise<void> => {
 
 /** One page of segments, newest first. */
 export const listSegments = async (page: { limit: number; cursor?: string }) => {
-  const index = indexes.all;
-  const startKey = decodeCursor(page.cursor, {
-    attributes: ['pk', 'sk', index.pk, index.sk],
-    partition: { name: index.pk, value: index.value() },
-  });
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.pk },
-      ExpressionAttributeValues: { ':pk': index.value() },
-      ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: (result.Items ?? []).map(toSegment), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  const result = await queryIndexPage(indexes.all, indexes.all.value(), page);
+  return { items: result.items.map(toSegment), nextCursor: result.nextCursor };
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { audienceView, mayBeMarketable, primaryEmail } from '#shared/domain/audience';
@@ -22,8 +22,8 @@ import { ConcurrentWrite } from '#shared/domain/errors';
  * items, so DynamoDB serializes them: whichever commits second sees the first (and is retried).
  */
 import type { SuppressionReason } from '#shared/domain/suppression-reasons';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { customerKeys, getCustomer } from './customers.ts';
+import { queryIndexPage } from './index-query.ts';
 import { marketableDelete, marketableItemOf, marketablePut } from './marketable.ts';
 import { failedConditions } from './transaction-errors.ts';
 
@@ -237,27 +237,8 @@ export const unsuppress = async (rawEmail: string): Promise<boolean> => {
 
 /** One page of suppressions, newest first. */
 export const listSuppressions = async (page: { limit: number; cursor?: string }) => {
-  const index = indexes.all;
-  const startKey = decodeCursor(page.cursor, {
-    attributes: ['pk', 'sk', index.pk, index.sk],
-    partition: { name: index.pk, value: index.value() },
-  });
-  const result = await documentClient.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.pk },
-      ExpressionAttributeValues: { ':pk': index.value() },
-      ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    items: (result.Items ?? []).map(toSuppression),
-    nextCursor: encodeCursor(result.LastEvaluatedKey),
-  };
+  const result = await queryIndexPage(indexes.all, indexes.all.value(), page);
+  return { items: result.items.map(toSuppression), nextCursor: result.nextCursor };
 };
 
 /**

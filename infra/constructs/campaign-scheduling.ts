@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -54,8 +54,11 @@ export class CampaignScheduling extends Construct {
     props.api.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn] }),
     );
+    // cdk-nag names the finding after the ARN as synthesized: tokens as <AWS::…>, known values as is.
+    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? `<AWS::${token}>` : value);
+    const arn = `arn:${shown(stack.partition, 'Partition')}:scheduler:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}`;
     Validations.of(props.api.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${stack.getLogicalId(group)}>/*]`,
+      id: `AwsSolutions-IAM5[Resource::${arn}:schedule/<${stack.getLogicalId(group)}>/*]`,
       reason:
         'One schedule is created per scheduling of a campaign, named at run time; the grant is confined to ' +
         "the campaigns' own schedule group.",

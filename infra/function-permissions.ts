@@ -75,8 +75,11 @@ export const functionPermissions: Record<
   metaApi: () => {},
   // Campaign items (list through gsi1) and Powertools idempotency records; the Scheduler grants
   // come with the CampaignScheduling construct.
-  campaignsApi: (fn, { table }) =>
-    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] }),
+  // Test sends read the template (and a customer) and go through SES.
+  campaignsApi: (fn, { table, emailIdentities, configurationSetName }) => {
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] });
+    fn.grantSendRawEmail(emailIdentities, configurationSetName);
+  },
   // Reads the campaign and moves it to sending with a conditional Put.
   campaignDispatcher: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
   // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction

@@ -4,6 +4,7 @@ import { created, etag, noContent, ok, parseIfMatch } from '#shared/http/reply';
 import { httpApi, route } from '#shared/middleware/http-api';
 import type { Campaign } from '#shared/schemas/campaign';
 import { DEFAULT_PAGE_SIZE } from '#shared/schemas/common';
+import { sendCampaignTest } from '#shared/use-cases/campaign-test-send';
 import * as campaigns from '#shared/use-cases/campaigns';
 
 const withETag = (campaign: Campaign) => ok(campaign, { ETag: etag(campaign.version) });
@@ -36,6 +37,9 @@ export const handler = httpApi(
   }),
   route(api.scheduleCampaign, async ({ actor, path, headers, body }) =>
     withETag(await campaigns.scheduleCampaign(actor, path.id, body, parseIfMatch(headers['If-Match']))),
+  ),
+  route(api.sendCampaignTest, async ({ actor, path, body }) =>
+    ok(await sendCampaignTest(actor, path.id, body)),
   ),
   route(api.cancelCampaign, async ({ actor, path, headers }) =>
     withETag(await campaigns.cancelCampaign(actor, path.id, parseIfMatch(headers['If-Match']))),

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import {
   Campaign,
+  CampaignTestRequest,
+  CampaignTestResult,
   CreateCampaignRequest,
   ScheduleCampaignRequest,
   UpdateCampaignRequest,
@@ -147,6 +149,23 @@ export const cancelCampaign = defineOperation({
   },
 });
 
+export const sendCampaignTest = defineOperation({
+  ...common,
+  operationId: 'sendCampaignTest',
+  method: 'POST',
+  path: '/campaigns/{id}/test',
+  summary: 'Send a test of the campaign e-mail to given addresses',
+  description:
+    'Renders the template as `customerId` (or a sample customer) would get it and sends it to up to 5 ' +
+    'addresses, subject marked `[Test]`; its unsubscribe link unsubscribes no one and it is not counted in ' +
+    `the campaign's results. ${WHO}`,
+  request: { path: CampaignPath, body: { schema: CampaignTestRequest, contentTypes: JSON_BODY } },
+  responses: {
+    '200': { description: 'Sent', content: { 'application/json': { schema: CampaignTestResult } } },
+    ...errorResponses(400, 401, 403, 404, 415, 422),
+  },
+});
+
 export const campaignOperations = [
   createCampaign,
   listCampaigns,
@@ -155,4 +174,5 @@ export const campaignOperations = [
   deleteCampaign,
   scheduleCampaign,
   cancelCampaign,
+  sendCampaignTest,
 ] as const;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isTimeZone } from '#shared/domain/zoned-time';
 import { singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts';
+import { EmailAddress } from './customer.ts';
 
 /** E-mail campaigns: what marketing schedules, and when. */
 
@@ -78,3 +79,34 @@ export const Campaign = z
   })
   .meta({ id: 'Campaign' });
 export type Campaign = z.infer<typeof Campaign>;
+
+export const CampaignTestRequest = z
+  .strictObject({
+    emails: z
+      .array(EmailAddress)
+      .min(1)
+      .max(5)
+      .refine((emails) => new Set(emails).size === emails.length, 'Each address once')
+      .meta({ description: 'Where the test goes (at most 5)' }),
+    customerId: Ulid.optional().meta({
+      description: 'Render as this customer would get it; default: a sample customer',
+    }),
+  })
+  .meta({ id: 'CampaignTestRequest' });
+export type CampaignTestRequest = z.infer<typeof CampaignTestRequest>;
+
+export const CampaignTestResult = z
+  .strictObject({
+    sent: z
+      .array(
+        z.strictObject({
+          email: EmailAddress,
+          messageId: z
+            .string()
+            .max(200)
+            .regex(/^[\x21-\x7e]*$/),
+        }),
+      )
+      .max(5),
+  })
+  .meta({ id: 'CampaignTestResult' });

@@ -104,7 +104,7 @@ export const deleteTemplate = async (actor: Actor, id: string, ifMatch?: number 
 export const PREVIEW_UNSUBSCRIBE_TOKEN = 'preview';
 
 /** The customer to preview for; one that does not exist is a 422 naming `customerId` (the template exists). */
-const previewCustomer = async (actor: Actor, customerId: string) => {
+export const previewCustomer = async (actor: Actor, customerId: string) => {
   try {
     return await getCurrentCustomer(actor, customerId);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
+import { mailbox } from '../support/mailbox.ts';
 import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -130,6 +131,29 @@ describe('campaigns end to end', () => {
     });
     expect(dangling).toMatchObject({ status: 422, body: { errors: [{ field: 'segmentId' }] } });
     expect((await call('GET', '/campaigns', { role: 'sales' })).status).toBe(403);
+  });
+
+  it('sends a test to given addresses only, marked [Test], unsubscribing no one', async () => {
+    const campaign = await createDraft('Test send');
+    const to = [`qa-${Date.now()}@example.com`, `boss-${Date.now()}@example.com`];
+    const sent = await call('POST', '/campaigns/{id}/test', {
+      path: `/campaigns/${campaign.id}/test`,
+      role: 'marketing',
+      body: { emails: to },
+    });
+    expect(sent).toMatchObject({ status: 200, body: { sent: [{ email: to[0] }, { email: to[1] }] } });
+    for (const address of to) {
+      const [mail, ...more] = await mailbox().messagesFor(address);
+      expect(more).toEqual([]);
+      expect(mail?.subject).toBe('[Test] News');
+      expect(mail?.body.text).toContain('/unsubscribe/preview');
+    }
+    const tooMany = await call('POST', '/campaigns/{id}/test', {
+      path: `/campaigns/${campaign.id}/test`,
+      role: 'marketing',
+      body: { emails: Array.from({ length: 6 }, (_, i) => `x${i}@example.com`) },
+    });
+    expect(tooMany).toMatchObject({ status: 400, body: { errors: [{ field: 'emails' }] } });
   });
 
   it('kept every response within the OpenAPI document', () => {

@@ -11,7 +11,7 @@ export interface RuleDefinition {
   /** PascalCase, unique; becomes the rule's construct id. */
   name: string;
   description: string;
-  target: 'welcomeEmail' | 'customerCleanup';
+  target: 'welcomeEmail' | 'customerCleanup' | 'companyRename';
   /** An EventBridge event pattern (the subset the local matcher supports: see local/event-pattern.ts). */
   pattern: Record<string, unknown>;
 }
@@ -32,5 +32,15 @@ export const rules: readonly RuleDefinition[] = [
     description: "Finishes moving a merged customer's records, and purging an erased one's",
     target: 'customerCleanup',
     pattern: { source: [EVENT_SOURCE], 'detail-type': ['customer.merged', 'customer.erased'] },
+  },
+  {
+    name: 'CompanyNameToPeople',
+    description: "Copies a renamed company's name to its people's display name",
+    target: 'companyRename',
+    pattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': ['company.updated'],
+      detail: { data: { changedFields: ['name'] } },
+    },
   },
 ];

@@ -68,6 +68,11 @@ export const lambdaFunctions = {
     description: 'Finishes merges (moving records) and erasures (purging records) after the API',
     kind: 'event',
   },
+  companyRename: {
+    entry: 'functions/consumers/company-rename.ts',
+    description: "Copies a renamed company's name to the people linked to it",
+    kind: 'event',
+  },
   lifecycleReview: {
     entry: 'functions/scheduled/lifecycle-review.ts',
     description: 'Daily: moves buyers without recent purchases to at-risk or churned',

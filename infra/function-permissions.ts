@@ -48,6 +48,8 @@ export const functionPermissions: Record<
   customersApi: (fn, { table }) => grantCustomerRecordAccess(fn, table),
   // The same merge and erase steps as customersApi, run again from their events.
   customerCleanup: (fn, { table }) => grantCustomerRecordAccess(fn, table),
+  // Reads the company and its people, then changes each person through the customer transaction.
+  companyRename: (fn, { table }) => grantCustomerRecordAccess(fn, table),
   // CRUD through the list and name indexes (gsi1, gsi4), domain guards and outbox items in
   // transactions (the delete checks the people counter), BatchGet of the linked people's profiles,
   // Powertools idempotency records.

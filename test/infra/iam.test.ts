@@ -55,7 +55,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it.each(['customersApi', 'customerCleanup'] as const)(
+  it.each(['customersApi', 'customerCleanup', 'companyRename'] as const)(
     '%s gets exactly its item actions, on the table and each index',
     (name) => {
       const statements = statementsOf(name);

@@ -104,6 +104,20 @@ describe('companies API end to end', () => {
     });
     expect(busy.status).toBe(409);
     expect(busy.body.detail).toContain('1 person is linked');
+
+    // A rename reaches the person through the bus (company.updated → companyRename).
+    const renamed = await call('PATCH', '/companies/{id}', {
+      role: 'admin',
+      path: `/companies/${company.body.id}`,
+      body: { name: 'People & Co' },
+    });
+    expect(renamed.status).toBe(200);
+    await runtime.waitForIdle();
+    const reread = await call('GET', '/customers/{id}', {
+      role: 'sales',
+      path: `/customers/${person.body.id}`,
+    });
+    expect(reread.body.company).toBe('People & Co');
   });
 });
 

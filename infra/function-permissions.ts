@@ -75,9 +75,8 @@ export const functionPermissions: Record<
     fn.grantTable(table, ['GetItem', 'Query', 'TransactWriteItems', 'PutItem', 'ConditionCheckItem']),
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
-  // Campaign items (list through gsi1) and Powertools idempotency records; the Scheduler grants
-  // come with the CampaignScheduling construct.
-  // Test sends read the template (and a customer) and go through SES.
+  // Campaign items (list through gsi1), Powertools idempotency records, and SES for test sends
+  // (which read the template and a customer); the Scheduler grants come with CampaignScheduling.
   campaignsApi: (fn, { table, emailIdentities, configurationSetName }) => {
     fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] });
     fn.grantSendRawEmail(emailIdentities, configurationSetName);

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
 
 /**
  * Campaign scheduling over HTTP on the local runtime: the campaigns API creates one-time schedules
  * through the real Scheduler SDK client against the local Scheduler, which invokes the dispatcher
  * when they are due. Every response is checked against the served OpenAPI document.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
+const { suite, call } = useE2eSuite();
 let segmentId: string;
 let templateId: string;
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 
 /** The wall-clock time in `timeZone`, `seconds` from now (`YYYY-MM-DDTHH:mm:ss`). */
 const wallTimeIn = (timeZone: string, seconds: number) =>
@@ -39,8 +35,6 @@ const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, t
 };
 
 beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
   segmentId = (
     await call('POST', '/segments', {
       role: 'marketing',
@@ -54,7 +48,6 @@ beforeAll(async () => {
     })
   ).body.id;
 });
-afterAll(() => runtime.stop());
 
 const createDraft = async (name: string) => {
   const created = await call('POST', '/campaigns', {
@@ -157,6 +150,6 @@ describe('campaigns end to end', () => {
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

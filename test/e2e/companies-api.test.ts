@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 
 /**
  * Companies, people's links to them and typed custom fields over HTTP on the local runtime; every
  * response is checked against the OpenAPI document the API serves.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
+const { suite, call } = useE2eSuite();
 
 const host = (name: string) => `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.example`;
 
@@ -112,7 +102,7 @@ describe('companies API end to end', () => {
       body: { name: 'People & Co' },
     });
     expect(renamed.status).toBe(200);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     const reread = await call('GET', '/customers/{id}', {
       role: 'sales',
       path: `/customers/${person.body.id}`,
@@ -174,11 +164,11 @@ describe('custom fields end to end', () => {
       body: { customFields: { plan: null } },
     });
     expect(patched).toMatchObject({ status: 422, body: { errors: [{ field: 'customFields.plan' }] } });
-    // Leave the workspace without required fields for the other tests of this runtime.
+    // Leave the workspace without required fields for the other tests of this suite.runtime.
     await call('PUT', '/settings/custom-fields', { role: 'admin', body: { fields: [] } });
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

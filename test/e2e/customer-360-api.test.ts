@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 
 /**
  * Merge, GDPR erase, interaction corrections and data-driven lifecycle over HTTP on the local
  * runtime (the cleanup consumer runs from the bus as in AWS); every response is checked against
  * the served OpenAPI document, 308s included.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
+const { suite, call } = useE2eSuite();
 
 const run = Math.random().toString(36).slice(2, 8);
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 const create = async (body: Record<string, unknown>) => {
   const created = await call('POST', '/customers', { role: 'admin', body });
   expect(created.status).toBe(201);
@@ -44,7 +35,7 @@ describe('Customer 360 end to end', () => {
     });
     expect(merged.status).toBe(200);
     expect(merged.body.emails).toHaveLength(2);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
 
     const moved = await call('GET', '/customers/{id}', {
       path: `/customers/${source.id}`,
@@ -112,7 +103,7 @@ describe('Customer 360 end to end', () => {
     expect((await call('POST', '/customers/{id}/erase', { path, role: 'support' })).status).toBe(403);
     const erased = await call('POST', '/customers/{id}/erase', { path, role: 'admin' });
     expect(erased).toMatchObject({ status: 200, body: { customerId: customer.id, erasedBy: 'dev-admin' } });
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     expect((await call('POST', '/customers/{id}/erase', { path, role: 'manager' })).body).toEqual(
       erased.body,
     );
@@ -127,6 +118,6 @@ describe('Customer 360 end to end', () => {
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

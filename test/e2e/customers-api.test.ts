@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
 
 /**
  * The whole loop over HTTP, on the local runtime (DynamoDB Local, stream poller, outbox publisher,
  * local bus, welcome consumer, SES emulator): every response is also checked against the
  * OpenAPI document the API serves.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
+const { suite, call } = useE2eSuite();
 
 const address = (name: string) =>
   `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
@@ -26,8 +16,8 @@ describe('customers API end to end', () => {
   it('serves health, docs and a valid OpenAPI document without a token', async () => {
     expect((await call('GET', '/health')).body).toEqual({ status: 'ok' });
     const document = await call('GET', '/openapi.json');
-    expect(document.body.servers[0]).toMatchObject({ url: runtime.apiUrl, 'x-internal': true });
-    const docs = await fetch(`${runtime.apiUrl}/docs`);
+    expect(document.body.servers[0]).toMatchObject({ url: suite.runtime.apiUrl, 'x-internal': true });
+    const docs = await fetch(`${suite.runtime.apiUrl}/docs`);
     expect(await docs.text()).toContain('SwaggerUIBundle');
     const script = await call('GET', '/docs/swagger-ui-bundle.js');
     expect(script.headers.get('content-type')).toBe('text/javascript');
@@ -58,7 +48,7 @@ describe('customers API end to end', () => {
       role: 'marketing',
       body: { name: 'Nora No', emails: [{ address: no }] },
     });
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     const mails = await mailbox().messagesFor(yes);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Welcome, Yara!');
@@ -69,7 +59,7 @@ describe('customers API end to end', () => {
       role: 'admin',
       body: { title: 'CTO' },
     });
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     expect(await mailbox().messagesFor(yes)).toHaveLength(1);
     const exported = await call('GET', '/customers/{id}/export', {
       path: `/customers/${consented.body.id}/export`,
@@ -234,7 +224,7 @@ describe('customers API end to end', () => {
       role: 'sales',
     });
     expect(profile.body).toMatchObject({ lifecycleStage: 'customer', purchaseSummary: { orderCount: 1 } });
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
   });
 
   it('has a contract checker that does flag what the document does not promise', async () => {
@@ -243,14 +233,14 @@ describe('customers API end to end', () => {
       status: 200,
       headers: json,
     });
-    expect(await api.check('GET', '/health', extraField)).toEqual([
+    expect(await suite.api.check('GET', '/health', extraField)).toEqual([
       expect.stringContaining('additional properties'),
     ]);
     const undocumented = new Response('{}', { status: 418, headers: json });
-    expect(await api.check('GET', '/health', undocumented)).toEqual([expect.stringContaining('418')]);
+    expect(await suite.api.check('GET', '/health', undocumented)).toEqual([expect.stringContaining('418')]);
   });
 
   it('kept every response within the OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IMPORT_LIMITS } from '#shared/domain/import-limits';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 
 /**
  * Imports over HTTP on the local runtime: the stream poller runs the import worker exactly as the
  * event-source mapping does in AWS. Every response is checked against the served OpenAPI document.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
+const { suite, call } = useE2eSuite();
 
 const run = Math.random().toString(36).slice(2, 8);
 const csv =
@@ -33,7 +23,7 @@ describe('imports API end to end', () => {
     expect(posted.body).toMatchObject({ status: 'queued', total: 4, processed: 0 });
     expect(posted.headers.get('location')).toBe(`/imports/${posted.body.id}`);
 
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     const job = await call('GET', '/imports/{id}', { path: `/imports/${posted.body.id}`, role: 'admin' });
     expect(job.body).toMatchObject({
       status: 'completed',
@@ -66,7 +56,7 @@ describe('imports API end to end', () => {
       contentType: 'application/x-ndjson',
     });
     expect(posted.status).toBe(202);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     const job = await call('GET', '/imports/{id}', { path: `/imports/${posted.body.id}`, role: 'admin' });
     expect(job.body).toMatchObject({ status: 'completed', created: 1, updated: 1, skipped: 0 });
   });
@@ -77,7 +67,7 @@ describe('imports API end to end', () => {
     const first = await call('POST', '/imports', { role: 'admin', body, contentType: 'text/csv', headers });
     const second = await call('POST', '/imports', { role: 'admin', body, contentType: 'text/csv', headers });
     expect(second.body.id).toBe(first.body.id);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
   });
 
   it('refuses bad uploads with problem details: 415, 400 naming the line, 413 naming the limit, 403', async () => {
@@ -128,6 +118,6 @@ describe('imports API end to end', () => {
   });
 
   it('every response matched the served OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 
 /**
  * Segments, previews and the suppression list over HTTP on the local runtime; every response is
  * checked against the OpenAPI document the API serves.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
+const { suite, call } = useE2eSuite();
 
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe('segments API end to end', () => {
@@ -120,6 +111,6 @@ describe('segments API end to end', () => {
   });
 
   it('kept the contract on every response', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

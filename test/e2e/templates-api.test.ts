@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ContractClient, contractClient } from '../helpers/e2e-client.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2eSuite } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
-import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
 
 /**
  * Templates and unsubscribe over HTTP on the local runtime (DynamoDB Local, stream, bus, welcome
  * consumer, SES emulator); every response checked against the served OpenAPI document.
  */
-let runtime: LocalRuntime;
-let api: ContractClient;
+const { suite, call } = useE2eSuite();
 
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = await contractClient(runtime);
-});
-afterAll(() => runtime.stop());
-
-const call = (...args: Parameters<ContractClient['call']>) => api.call(...args);
 const address = (name: string) =>
   `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
 
@@ -86,11 +77,13 @@ describe('templates API end to end', () => {
       },
     });
     expect(customer.status).toBe(201);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     const [welcome] = await mailbox().messagesFor(to);
     // The emulator keeps no headers: the body carries the same URL as List-Unsubscribe (unit-tested).
     const url = /Unsubscribe: (\S+)/.exec(welcome?.body.text ?? '')?.[1] ?? '';
-    expect(url).toMatch(new RegExp(`^${runtime.apiUrl}/unsubscribe/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`));
+    expect(url).toMatch(
+      new RegExp(`^${suite.runtime.apiUrl}/unsubscribe/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$`),
+    );
     expect(welcome?.body.html).toContain(`href="${url}"`);
     const path = new URL(url).pathname;
 
@@ -105,7 +98,7 @@ describe('templates API end to end', () => {
     expect(oneClick.status).toBe(200);
     const again = await call('POST', '/unsubscribe/{code}', { path });
     expect(again.status).toBe(200);
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
 
     const after = await call('GET', '/customers/{id}', {
       path: `/customers/${customer.body.id}`,
@@ -124,7 +117,7 @@ describe('templates API end to end', () => {
       role: 'admin',
       body: { title: 'CEO' },
     });
-    await runtime.waitForIdle();
+    await suite.runtime.waitForIdle();
     expect(await mailbox().messagesFor(to)).toHaveLength(1);
 
     const forged = await call('POST', '/unsubscribe/{code}', { path: `${path.slice(0, -3)}AAA` });
@@ -133,6 +126,6 @@ describe('templates API end to end', () => {
   });
 
   it('kept to the OpenAPI document', () => {
-    expect(api.violations).toEqual([]);
+    expect(suite.api.violations).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Role } from '#shared/domain/actor';
-import type { LocalRuntime } from '../support/runtime.ts';
+import { type LocalRuntime, startTestRuntime } from '../support/runtime.ts';
 import { authHeader } from '../support/tokens.ts';
 import { contractChecker } from './openapi-contract.ts';
 
@@ -65,3 +66,18 @@ export const contractClient = async (runtime: LocalRuntime) => {
   return { call, check, violations };
 };
 export type ContractClient = Awaited<ReturnType<typeof contractClient>>;
+
+/**
+ * One local runtime and contract client per e2e file: started before its tests, stopped after.
+ * `suite` is filled in by then; `call` is the client's call.
+ */
+export const useE2eSuite = () => {
+  const suite = {} as { runtime: LocalRuntime; api: ContractClient };
+  beforeAll(async () => {
+    suite.runtime = await startTestRuntime();
+    suite.api = await contractClient(suite.runtime);
+  });
+  afterAll(() => suite.runtime?.stop());
+  const call = (...args: Parameters<ContractClient['call']>) => suite.api.call(...args);
+  return { suite, call };
+};

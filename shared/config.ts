@@ -31,6 +31,10 @@ export const ENV = {
   loyalMinOrders: 'LOYAL_MIN_ORDERS',
   atRiskAfterDays: 'AT_RISK_AFTER_DAYS',
   churnedAfterDays: 'CHURNED_AFTER_DAYS',
+  sesMaxSendRate: 'SES_MAX_SEND_RATE',
+  campaignSendQueueUrl: 'CAMPAIGN_SEND_QUEUE_URL',
+  campaignSenderConcurrency: 'CAMPAIGN_SENDER_CONCURRENCY',
+  sqsEndpoint: 'SQS_ENDPOINT',
 } as const;
 
 const optional = (name: string): string | undefined => {
@@ -90,6 +94,26 @@ export const config = {
       churnedAfterDays: number(ENV.churnedAfterDays, DEFAULT_THRESHOLDS.churnedAfterDays),
     });
   },
+  /**
+   * The account's SES maximum send rate (messages per second; GetSendQuota's MaxSendRate). Senders
+   * share it: each of the CAMPAIGN_SENDER_CONCURRENCY senders paces at rate / concurrency.
+   */
+  get sesMaxSendRate() {
+    const rate = Number(optional(ENV.sesMaxSendRate) ?? 14);
+    if (!(rate > 0)) throw new Error(`${ENV.sesMaxSendRate} must be a positive number, not ${rate}`);
+    return rate;
+  },
+  /** At most this many campaign senders run at once (the SQS event source's maximum concurrency). */
+  get campaignSenderConcurrency() {
+    const concurrency = Number(optional(ENV.campaignSenderConcurrency) ?? 2);
+    if (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000) {
+      throw new Error(`${ENV.campaignSenderConcurrency} must be an integer from 2 to 1000`);
+    }
+    return concurrency;
+  },
+  get campaignSendQueueUrl() {
+    return required(ENV.campaignSendQueueUrl);
+  },
   get idempotencyTtlSeconds() {
     return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);
   },
@@ -105,6 +129,9 @@ export const config = {
     },
     get ses() {
       return optional(ENV.sesEndpoint);
+    },
+    get sqs() {
+      return optional(ENV.sqsEndpoint);
     },
   },
 };

@@ -87,8 +87,14 @@ export const lambdaFunctions = {
   },
   campaignDispatcher: {
     entry: 'functions/scheduled/campaign-dispatcher.ts',
-    description: 'Starts a campaign when its one-time schedule fires (if it is the scheduling it expects)',
+    description:
+      'Starts a campaign when its one-time schedule fires, and queues its audience for the senders',
     kind: 'event',
+  },
+  campaignSender: {
+    entry: 'functions/consumers/campaign-sender.ts',
+    description: 'Mails queued campaign recipients once each, at its share of the SES send rate',
+    kind: 'queue',
   },
 } as const;
 

@@ -26,6 +26,10 @@ export interface AppSettings {
   loyalMinOrders?: number;
   atRiskAfterDays?: number;
   churnedAfterDays?: number;
+  /** The account's SES maximum send rate (messages per second): campaigns never send faster. */
+  sesMaxSendRate: number;
+  /** Campaign senders running at once (the send queue's maximum concurrency, 2..1000); each paces at rate / this. */
+  campaignSenderConcurrency: number;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -35,6 +39,9 @@ export const DEFAULT_SETTINGS = {
   spaOrigins: CORS.allowOrigins,
   apiRateLimit: API_THROTTLING.rateLimit,
   apiBurstLimit: API_THROTTLING.burstLimit,
+  /** A new account's production quota is 14 per second; set yours (`aws sesv2 get-account`). */
+  sesMaxSendRate: 14,
+  campaignSenderConcurrency: 2,
 } as const;
 
 const text = (node: Node, key: string): string | undefined => {
@@ -76,7 +83,19 @@ export const readAppSettings = (node: Node): AppSettings => ({
   loyalMinOrders: positiveNumber(node, 'loyalMinOrders'),
   atRiskAfterDays: positiveNumber(node, 'atRiskAfterDays'),
   churnedAfterDays: positiveNumber(node, 'churnedAfterDays'),
+  sesMaxSendRate: positiveNumber(node, 'sesMaxSendRate') ?? DEFAULT_SETTINGS.sesMaxSendRate,
+  campaignSenderConcurrency: senderConcurrency(node),
 });
+
+/** Lambda's SQS event source takes a maximum concurrency of 2..1000. */
+const senderConcurrency = (node: Node): number => {
+  const value =
+    positiveNumber(node, 'campaignSenderConcurrency') ?? DEFAULT_SETTINGS.campaignSenderConcurrency;
+  if (!Number.isInteger(value) || value < 2 || value > 1000) {
+    throw new Error('Context value campaignSenderConcurrency must be an integer from 2 to 1000');
+  }
+  return value;
+};
 
 /**
  * The bare address of a sender such as `Cirrus CRM <hello@example.com>`, and its domain: SES

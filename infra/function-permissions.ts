@@ -75,14 +75,42 @@ export const functionPermissions: Record<
     fn.grantTable(table, ['GetItem', 'Query', 'TransactWriteItems', 'PutItem', 'ConditionCheckItem']),
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
-  // Campaign items (list through gsi1), Powertools idempotency records, and SES for test sends
-  // (which read the template and a customer); the Scheduler grants come with CampaignScheduling.
+  // Campaign items (list through gsi1), their counter shards (BatchGet), Powertools idempotency
+  // records, and SES for test sends (which read the template and a customer); the Scheduler
+  // grants come with CampaignScheduling.
   campaignsApi: (fn, { table, emailIdentities, configurationSetName }) => {
-    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], { indexes: ['gsi1'] });
+    fn.grantTable(table, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], {
+      indexes: ['gsi1'],
+    });
     fn.grantSendRawEmail(emailIdentities, configurationSetName);
   },
-  // Reads the campaign and moves it to sending with a conditional Put.
-  campaignDispatcher: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
+  // Reads the campaign and moves it to sending (conditional Put), its segment, the linked
+  // companies (BatchGet) and the marketable index's shards (gsi3 Query); sets the queued figure
+  // of each counter shard (transactions of Updates), reads them (BatchGet) to finish the campaign.
+  // Sending to the queue: WorkQueues.
+  campaignDispatcher: (fn, { table }) =>
+    fn.grantTable(
+      table,
+      ['GetItem', 'PutItem', 'Query', 'BatchGetItem', 'UpdateItem', 'TransactWriteItems'],
+      {
+        indexes: ['gsi3'] satisfies GlobalIndexName[],
+      },
+    ),
+  // Reads the campaign, template, recipients (BatchGet), suppression items and the signing key
+  // (created once: PutItem); claims (Put) or releases (Delete) a send record; settles it with its
+  // counter shard in a transaction (Update); reads the counters (BatchGet); finishes the campaign
+  // (Put). SES for the mail. Queue reads: the event source mapping (WorkQueues).
+  campaignSender: (fn, { table, emailIdentities, configurationSetName }) => {
+    fn.grantTable(table, [
+      'GetItem',
+      'BatchGetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'TransactWriteItems',
+    ]);
+    fn.grantSendRawEmail(emailIdentities, configurationSetName);
+  },
   // Reads its state and the last-purchase index, re-reads each customer, moves it in a transaction
   // (which re-puts the marketable item with a ConditionCheck on the address's suppression item).
   lifecycleReview: (fn, { table }) =>

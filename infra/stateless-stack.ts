@@ -27,6 +27,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { EventRules } from './constructs/event-rules.ts';
 import { ImportStream } from './constructs/import-stream.ts';
 import { OutboxStream } from './constructs/outbox-stream.ts';
+import { WorkQueues } from './constructs/work-queues.ts';
 import { functionPermissions } from './function-permissions.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -86,6 +87,8 @@ export class StatelessStack extends Stack {
       ...(settings.loyalMinOrders ? { [ENV.loyalMinOrders]: String(settings.loyalMinOrders) } : {}),
       ...(settings.atRiskAfterDays ? { [ENV.atRiskAfterDays]: String(settings.atRiskAfterDays) } : {}),
       ...(settings.churnedAfterDays ? { [ENV.churnedAfterDays]: String(settings.churnedAfterDays) } : {}),
+      [ENV.sesMaxSendRate]: String(settings.sesMaxSendRate),
+      [ENV.campaignSenderConcurrency]: String(settings.campaignSenderConcurrency),
     };
 
     const sender = senderIdentities(settings.emailFrom);
@@ -139,6 +142,10 @@ export class StatelessStack extends Stack {
     }
     new OutboxStream(this, 'OutboxStream', { table, publisher: this.functions.outboxPublisher });
     new ImportStream(this, 'ImportStream', { table, worker: this.functions.importWorker });
+    new WorkQueues(this, 'Queues', {
+      functions: this.functions,
+      maxConcurrency: { campaignSend: settings.campaignSenderConcurrency },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.baseUrl });
   }

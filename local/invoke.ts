@@ -47,7 +47,7 @@ export const loadHandler = (functionName: LambdaFunctionName): Promise<LambdaHan
 };
 
 /** Default timeouts: API handlers must answer before API Gateway's 30 s integration timeout. */
-const DEFAULT_TIMEOUT_MS: Record<string, number> = { api: 29_000 };
+const DEFAULT_TIMEOUT_MS: Record<string, number> = { api: 29_000, queue: 300_000 };
 
 export interface InvokerOptions {
   /** Handlers to use instead of the catalog's modules (tests use small fakes). */

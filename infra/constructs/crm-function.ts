@@ -21,6 +21,9 @@ const SIZING: Record<FunctionKind, { memorySize: number; timeout: Duration }> = 
   event: { memorySize: 512, timeout: Duration.seconds(30) },
   // A daily job walks every buyer whose recency crossed a threshold: it gets Lambda's longest run.
   schedule: { memorySize: 512, timeout: Duration.minutes(15) },
+  // A queue consumer paces itself at its share of the SES rate: 50 recipients at a slow account's
+  // rate take minutes (the queue's visibility timeout is six times this).
+  queue: { memorySize: 512, timeout: Duration.minutes(5) },
 };
 
 /** DynamoDB data-plane actions a function may be granted, without the `dynamodb:` prefix. */

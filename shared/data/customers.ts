@@ -535,13 +535,13 @@ export interface CustomerListQuery {
   cursor?: string;
 }
 
-const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
+const batchGetProfiles = async (ids: string[], consistent = false): Promise<Customer[]> => {
   let keys = ids.map(customerKeys.profile);
   const found = new Map<string, Customer>();
   // BatchGet may leave keys unprocessed under load: ask again for those (bounded).
   for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
     const { Responses, UnprocessedKeys } = await documentClient.send(
-      new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys } } }),
+      new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: consistent } } }),
     );
     for (const item of Responses?.[table()] ?? []) found.set(item.id as string, toCustomer(item));
     keys = (UnprocessedKeys?.[table()]?.Keys ?? []) as typeof keys;
@@ -550,8 +550,11 @@ const batchGetProfiles = async (ids: string[]): Promise<Customer[]> => {
   return ids.flatMap((id) => found.get(id) ?? []);
 };
 
-/** Customer profiles by id (BatchGet), in the order of `ids`; missing ones are left out. */
-export const getCustomersByIds = (ids: string[]): Promise<Customer[]> => batchGetProfiles(ids);
+/** Customer profiles by id (BatchGet, at most 100), in the order of `ids`; missing ones are left out. */
+export const getCustomersByIds = (
+  ids: string[],
+  options: { consistent?: boolean } = {},
+): Promise<Customer[]> => batchGetProfiles(ids, options.consistent);
 
 /** The customer holding an e-mail address or phone number, through its uniqueness guard. */
 const byGuard = async (key: { pk: string; sk: string }): Promise<Customer[]> => {

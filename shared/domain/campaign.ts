@@ -107,3 +107,13 @@ export const startSending = (campaign: Campaign, scheduleId: string, now: string
   campaign.status === 'scheduled' && campaign.schedule?.scheduleId === scheduleId
     ? { ...campaign, status: 'sending', startedAt: now, version: campaign.version + 1, updatedAt: now }
     : undefined;
+
+/** A campaign this scheduling started and that is still sending (its dispatch may be resumed). */
+export const isSendingFrom = (campaign: Campaign, scheduleId: string): boolean =>
+  campaign.status === 'sending' && campaign.schedule?.scheduleId === scheduleId;
+
+/** Every queued recipient has an outcome: the campaign is sent. */
+export const finishSending = (campaign: Campaign, now: string): Campaign | undefined =>
+  campaign.status === 'sending'
+    ? { ...campaign, status: 'sent', completedAt: now, version: campaign.version + 1, updatedAt: now }
+    : undefined;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isTimeZone } from '#shared/domain/zoned-time';
-import { singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts';
+import { Currency, singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts';
 import { EmailAddress } from './customer.ts';
 
 /** E-mail campaigns: what marketing schedules, and when. */
@@ -65,6 +65,62 @@ export const UpdateCampaignRequest = z
   .meta({ id: 'UpdateCampaignRequest', minProperties: 1 });
 export type UpdateCampaignRequest = z.infer<typeof UpdateCampaignRequest>;
 
+const Count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const CampaignProgress = z
+  .strictObject({
+    queued: Count.meta({ description: 'Recipients queued from the audience (final once `queueComplete`)' }),
+    queueComplete: z.boolean().meta({ description: 'The dispatcher has queued the whole audience' }),
+    sent: Count.meta({ description: 'Accepted by SES' }),
+    failed: Count.meta({ description: 'Refused by SES for good, or the template could not be rendered' }),
+    skipped: Count.meta({ description: 'Queued, but not mailed at send time (see skippedByReason)' }),
+    skippedByReason: z
+      .strictObject({
+        'no-consent': Count.meta({ description: 'E-mail consent withdrawn since the audience was read' }),
+        suppressed: Count.meta({ description: 'The address is on the suppression list' }),
+        'no-email': Count.meta({ description: 'The person has no e-mail address any more' }),
+        gone: Count.meta({ description: 'Erased, deleted or merged into another person' }),
+      })
+      .meta({ id: 'CampaignSkipReasons' }),
+  })
+  .meta({ id: 'CampaignProgress' });
+
+export const CampaignTracking = z
+  .strictObject({
+    delivered: Count,
+    opened: Count.meta({ description: 'Recipients who opened it (each counted once)' }),
+    clicked: Count.meta({ description: 'Recipients who clicked a link (each counted once)' }),
+    bounced: Count,
+    complained: Count,
+    unsubscribed: Count,
+  })
+  .meta({ id: 'CampaignTracking', description: 'From SES events, one count per recipient and kind' });
+
+const AmountPerCurrency = z.strictObject({
+  currency: Currency,
+  amount: Count.meta({ format: 'int64', description: 'Minor units (cents)' }),
+});
+
+export const CampaignResults = z
+  .strictObject({
+    conversions: Count.meta({ description: 'Purchases made within the attribution window after a click' }),
+    revenue: z.array(AmountPerCurrency).max(200).meta({ description: 'Their amounts, per currency' }),
+    revenuePerEmail: z
+      .array(
+        z.strictObject({
+          currency: Currency,
+          amount: z.number().min(0).meta({ description: 'Minor units per sent e-mail (may be fractional)' }),
+        }),
+      )
+      .max(200),
+  })
+  .meta({ id: 'CampaignResults' });
+
+export const CampaignReport = z
+  .strictObject({ progress: CampaignProgress, tracking: CampaignTracking, results: CampaignResults })
+  .meta({ id: 'CampaignReport' });
+export type CampaignReport = z.infer<typeof CampaignReport>;
+
 export const Campaign = z
   .strictObject({
     id: Ulid,
@@ -74,7 +130,11 @@ export const Campaign = z
     status: CampaignStatus,
     schedule: CampaignSchedule.optional(),
     startedAt: Timestamp.optional().meta({ description: 'When sending started' }),
+    completedAt: Timestamp.optional().meta({ description: 'When every queued recipient had an outcome' }),
     cancelledAt: Timestamp.optional(),
+    report: CampaignReport.optional().meta({
+      description: 'Progress, tracking and results (only on `GET /campaigns/{id}` once sending started)',
+    }),
     ...versionedRecordFields,
   })
   .meta({ id: 'Campaign' });

@@ -1,8 +1,11 @@
+import { getCampaignCounters } from '#shared/data/campaign-sends';
 import * as store from '#shared/data/campaigns';
 import { getSegment } from '#shared/data/segments';
 import { getTemplate } from '#shared/data/templates';
 import type { Actor } from '#shared/domain/actor';
+import { MARKETABLE_SHARDS } from '#shared/domain/audience';
 import * as rules from '#shared/domain/campaign';
+import { campaignReport } from '#shared/domain/campaign-progress';
 import { type FieldIssue, NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
 import { newId, nowIso } from '#shared/ids';
 import { logger } from '#shared/observability/logger';
@@ -61,11 +64,14 @@ export const createCampaign = async (actor: Actor, input: CreateCampaignRequest)
   return campaign;
 };
 
+/** A campaign; once sending started, with its report (counters summed over their 16 shards). */
 export const getCampaign = async (actor: Actor, id: string): Promise<Campaign> => {
   rules.assertMayManageCampaigns(actor);
   const campaign = await store.getCampaign(id);
   if (!campaign) throw new NotFound(`No campaign ${id}.`);
-  return campaign;
+  if (campaign.status !== 'sending' && campaign.status !== 'sent') return campaign;
+  const { counters, queuedShards } = await getCampaignCounters(id);
+  return { ...campaign, report: campaignReport(counters, queuedShards >= MARKETABLE_SHARDS) };
 };
 
 export const listCampaigns = async (actor: Actor, page: { limit: number; cursor?: string }) => {

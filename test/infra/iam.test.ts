@@ -191,6 +191,33 @@ describe('least privilege', () => {
     expect(actionsOf(statements)).not.toContain('events:PutEvents');
   });
 
+  it('campaignSender may use single items, batch reads and transactions, no index, and send raw e-mail', () => {
+    const statements = statementsOf('campaignSender');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements)).toContain('ses:SendRawEmail');
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    expect(actionsOf(statements)).not.toContain('sqs:SendMessage');
+  });
+
+  it('campaignDispatcher reads the marketable index (gsi3 only) and may send to the campaign queue', () => {
+    const statements = statementsOf('campaignDispatcher');
+    expect(dynamodbActions(statements)).not.toContain('dynamodb:Scan');
+    const indexes = JSON.stringify(statements).match(/\/index\/[a-z0-9]+/g) ?? [];
+    expect(new Set(indexes)).toEqual(new Set(['/index/gsi3']));
+    expect(actionsOf(statements)).toContain('sqs:SendMessage');
+    expect(actionsOf(statements)).not.toContain('ses:SendRawEmail');
+  });
+
   it('templatesApi gets item actions on the table and the list index only, no SES, bus or stream', () => {
     const statements = statementsOf('templatesApi');
     expect(dynamodbActions(statements)).toEqual([

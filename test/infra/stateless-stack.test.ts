@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { rules } from '#events/rules';
 import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { queues } from '#functions/queues';
 import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
 import { operations, routeKey } from '#shared/api/routes';
@@ -221,6 +222,47 @@ describe('stateless stack: event rules', () => {
   });
 });
 
+describe('stateless stack: work queues', () => {
+  const allQueues = resourcesOf(template, 'AWS::SQS::Queue');
+  const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+
+  it.each(Object.entries(queues))(
+    '%s: encrypted queue with a redrive DLQ feeding its target',
+    (_, definition) => {
+      const mapping = mappings.find(
+        (candidate) =>
+          candidate.Properties.FunctionName?.Ref === functionLogicalId(template, definition.target),
+      )?.Properties;
+      expect(mapping).toMatchObject({
+        BatchSize: definition.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+      const queueId = (mapping?.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '';
+      expect(allQueues[queueId]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: definition.visibilityTimeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+          maxReceiveCount: definition.maxReceiveCount,
+        },
+      });
+      // Six times the target's timeout, as AWS advises for SQS event sources.
+      const timeout = functions[functionLogicalId(template, definition.target)]?.Properties.Timeout;
+      expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * timeout);
+      for (const producer of definition.producers) {
+        const env = functions[functionLogicalId(template, producer)]?.Properties.Environment.Variables;
+        expect(env[definition.urlVariable]).toEqual({ Ref: queueId });
+      }
+    },
+  );
+
+  it('gives every sender its share of the configured SES rate', () => {
+    const env = functions[functionLogicalId(template, 'campaignSender')]?.Properties.Environment.Variables;
+    expect(env).toMatchObject({ [ENV.sesMaxSendRate]: '14', [ENV.campaignSenderConcurrency]: '2' });
+  });
+});
+
 describe('stateless stack: outbox stream', () => {
   const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
 
@@ -228,8 +270,10 @@ describe('stateless stack: outbox stream', () => {
     mappings.find((mapping) => mapping.Properties.FunctionName?.Ref === functionLogicalId(template, name))
       ?.Properties ?? {};
 
-  it('has two mappings on the stream: the outbox publisher and the import worker', () => {
-    expect(mappings).toHaveLength(2);
+  it('has two mappings on the stream (outbox publisher, import worker) and one per work queue', () => {
+    const onStream = mappings.filter((mapping) => JSON.stringify(mapping.Properties).includes('StreamArn'));
+    expect(onStream).toHaveLength(2);
+    expect(mappings).toHaveLength(2 + Object.keys(queues).length);
   });
 
   it('feeds only new import chunks to the import worker, one per invocation, with partial batch failures', () => {

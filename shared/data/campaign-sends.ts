@@ -1,0 +1,297 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients/dynamodb';
+import { config } from '#shared/config';
+import { MARKETABLE_SHARDS, shardOf } from '#shared/domain/audience';
+import {
+  type CampaignCounterName,
+  type CampaignCounters,
+  emptyCounters,
+  type SkipReason,
+  type TrackedEvent,
+} from '#shared/domain/campaign-progress';
+import { customerKeys } from './customers.ts';
+import { failedConditions } from './transaction-errors.ts';
+
+/**
+ * Campaign send records and counters.
+ *
+ * A send record is the permanent, per-recipient proof that a campaign reached (or skipped) a
+ * person: it is claimed with `attribute_not_exists` BEFORE SES is called, so no retry, SQS
+ * redelivery or concurrent sender mails anyone twice. It lives in the customer's partition, so
+ * writes at campaign speed spread over every customer's partition and a GDPR erase purges it with
+ * the rest of the person (the counters keep only numbers).
+ *
+ * Counters are sharded like the marketable index (`shardOf(customerId)`, 16 shards, the shard in
+ * the partition key) so that a campaign's thousands of increments per second never meet on one
+ * partition. Each counter moves in the same transaction as the send record it counts, and only
+ * when the record changes state, so every count is exact under retries.
+ *
+ * | Access pattern                          | Index | Key condition                                          |
+ * |-----------------------------------------|-------|--------------------------------------------------------|
+ * | Claim / skip / settle one recipient     | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_SEND#<campaignId>    |
+ * | A campaign's counters (16 shards)       | table | BatchGet pk = CAMPAIGN#<id>#STATS#<0..15>, sk = STATS  |
+ * | Record a tracked event once (+ counter) | table | transaction: send record flag + shard counter          |
+ * | Attribute a purchase once (+ counters)  | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_CONVERSION#<purchase> |
+ *
+ * States: sending → sent | failed; skipped is final from the start. A sender that dies between
+ * claim and SES leaves `sending`: that person is not mailed again (we cannot know whether SES took
+ * it; at most once beats twice), and the campaign finishes without them (see sendingStuck).
+ */
+export const campaignSendKeys = {
+  record: (campaignId: string, customerId: string) => ({
+    pk: customerKeys.partition(customerId),
+    sk: `CAMPAIGN_SEND#${campaignId}`,
+  }),
+  stats: (campaignId: string, shard: number) => ({
+    pk: `CAMPAIGN#${campaignId}#STATS#${shard}`,
+    sk: 'STATS',
+  }),
+  /** In the buyer's partition: guards the attribution of one purchase. */
+  conversion: (customerId: string, purchaseId: string) => ({
+    pk: customerKeys.partition(customerId),
+    sk: `CAMPAIGN_CONVERSION#${purchaseId}`,
+  }),
+};
+
+const table = () => config.tableName;
+
+const statsFor = (campaignId: string, customerId: string) =>
+  campaignSendKeys.stats(campaignId, shardOf(customerId, MARKETABLE_SHARDS));
+
+/** The transaction entry adding `amount` to counters of a customer's shard. */
+const countIn = (campaignId: string, customerId: string, counters: Record<string, number>) => {
+  const names = Object.keys(counters);
+  return {
+    Update: {
+      TableName: table(),
+      Key: statsFor(campaignId, customerId),
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:c${i}`, counters[name]])),
+    },
+  };
+};
+
+/** Runs a transaction whose first entry carries the only condition; false when it did not hold. */
+const transactOnce = async (items: Record<string, unknown>[]): Promise<boolean> => {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items as never }));
+    return true;
+  } catch (error) {
+    if (failedConditions(error) !== undefined) return false;
+    throw error;
+  }
+};
+
+/** Claims a recipient before sending. False: already claimed, sent, failed or skipped. */
+export const claimSend = async (campaignId: string, customerId: string, now: string): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...campaignSendKeys.record(campaignId, customerId),
+          type: 'campaign-send',
+          campaignId,
+          customerId,
+          status: 'sending',
+          claimedAt: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
+
+/** Records a skipped recipient and counts it, once. False when the recipient already has a record. */
+export const recordSkip = (campaignId: string, customerId: string, reason: SkipReason, now: string) =>
+  transactOnce([
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...campaignSendKeys.record(campaignId, customerId),
+          type: 'campaign-send',
+          campaignId,
+          customerId,
+          status: 'skipped',
+          reason,
+          claimedAt: now,
+          settledAt: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    countIn(campaignId, customerId, { [`skipped.${reason}`]: 1 }),
+  ]);
+
+const settle = (
+  campaignId: string,
+  customerId: string,
+  set: Record<string, unknown>,
+  counter: CampaignCounterName,
+) =>
+  transactOnce([
+    {
+      Update: {
+        TableName: table(),
+        Key: campaignSendKeys.record(campaignId, customerId),
+        UpdateExpression: `SET ${Object.keys(set)
+          .map((name, i) => `#s${i} = :s${i}`)
+          .join(', ')}`,
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...Object.fromEntries(Object.keys(set).map((name, i) => [`#s${i}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ...Object.fromEntries(Object.values(set).map((value, i) => [`:s${i}`, value])),
+        },
+      },
+    },
+    countIn(campaignId, customerId, { [counter]: 1 }),
+  ]);
+
+/** SES took the message: the record becomes `sent` and `sent` is counted, once. */
+export const markSent = (campaignId: string, customerId: string, messageId: string, now: string) =>
+  settle(campaignId, customerId, { status: 'sent', messageId, settledAt: now }, 'sent');
+
+/** SES refused the message for good (or it could not be rendered): `failed`, counted once. */
+export const markFailed = (campaignId: string, customerId: string, reason: string, now: string) =>
+  settle(
+    campaignId,
+    customerId,
+    { status: 'failed', failure: reason.slice(0, 300), settledAt: now },
+    'failed',
+  );
+
+/**
+ * Gives a claim back when sending failed for a passing reason (throttled past every backoff, a
+ * network error): the SQS redelivery may claim and send again. Only a claim still `sending` goes.
+ */
+export const releaseClaim = async (campaignId: string, customerId: string): Promise<void> => {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: campaignSendKeys.record(campaignId, customerId),
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+};
+
+/**
+ * Records a tracked event (SES delivery, open, click, bounce, complaint; an unsubscribe) of a
+ * campaign e-mail, the first time only: the send record gets `<event>At` and the counter moves in
+ * the same transaction. False when it was already recorded, or the person has no send record of
+ * the campaign (erased since, or a stray event).
+ */
+export const recordTrackedEvent = (campaignId: string, customerId: string, event: TrackedEvent, at: string) =>
+  transactOnce([
+    {
+      Update: {
+        TableName: table(),
+        Key: campaignSendKeys.record(campaignId, customerId),
+        UpdateExpression: 'SET #at = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#at)',
+        ExpressionAttributeNames: { '#at': `${event}At` },
+        ExpressionAttributeValues: { ':at': at },
+      },
+    },
+    countIn(campaignId, customerId, { [event]: 1 }),
+  ]);
+
+/**
+ * Records how many recipients the dispatcher queued from each shard (SET, not ADD: a dispatcher
+ * that runs again after a crash writes the same figures instead of doubling them).
+ */
+export const recordQueued = async (campaignId: string, queuedByShard: readonly number[]): Promise<void> => {
+  // Ten shards per transaction keeps well inside its limits; each Update is idempotent anyway.
+  for (let start = 0; start < queuedByShard.length; start += 10) {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: queuedByShard.slice(start, start + 10).map((queued, i) => ({
+          Update: {
+            TableName: table(),
+            Key: campaignSendKeys.stats(campaignId, start + i),
+            UpdateExpression: 'SET queued = :queued',
+            ExpressionAttributeValues: { ':queued': queued },
+          },
+        })),
+      }),
+    );
+  }
+};
+
+/**
+ * A campaign's counters, summed over its shards (one BatchGet of 16 keys, strongly consistent).
+ * `queuedShards` says how many shards the dispatcher has finished: all of them → `queued` is final.
+ */
+export const getCampaignCounters = async (
+  campaignId: string,
+): Promise<{ counters: CampaignCounters; queuedShards: number }> => {
+  let keys = Array.from({ length: MARKETABLE_SHARDS }, (_, shard) =>
+    campaignSendKeys.stats(campaignId, shard),
+  );
+  const items: Record<string, unknown>[] = [];
+  for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+    const { Responses, UnprocessedKeys } = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    items.push(...(Responses?.[table()] ?? []));
+    keys = (UnprocessedKeys?.[table()]?.Keys ?? []) as typeof keys;
+    if (keys.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+  }
+  const counters = emptyCounters();
+  let queuedShards = 0;
+  for (const item of items) {
+    if (typeof item.queued === 'number') queuedShards++;
+    for (const [name, value] of Object.entries(item)) {
+      if (typeof value === 'number' && name in counters) counters[name as CampaignCounterName] += value;
+      else if (typeof value === 'number' && name.startsWith('revenue.')) {
+        const currency = name.slice('revenue.'.length);
+        counters.revenue[currency] = (counters.revenue[currency] ?? 0) + value;
+      }
+    }
+  }
+  return { counters, queuedShards };
+};
+
+/**
+ * Attributes a purchase to the campaign whose e-mail the buyer clicked, once per purchase: the
+ * marker `CONVERSION#<purchaseId>` on the send record's partition guards the counters.
+ */
+export const recordConversion = (
+  campaignId: string,
+  customerId: string,
+  purchase: { id: string; amount: number; currency: string; at: string },
+) =>
+  transactOnce([
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...campaignSendKeys.conversion(customerId, purchase.id),
+          type: 'campaign-conversion',
+          campaignId,
+          purchaseId: purchase.id,
+          amount: purchase.amount,
+          currency: purchase.currency,
+          at: purchase.at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    countIn(campaignId, customerId, { conversions: 1, [`revenue.${purchase.currency}`]: purchase.amount }),
+  ]);

@@ -142,7 +142,7 @@ const settle = (
         TableName: table(),
         Key: campaignSendKeys.record(campaignId, customerId),
         UpdateExpression: `SET ${Object.keys(set)
-          .map((name, i) => `#s${i} = :s${i}`)
+          .map((_, i) => `#s${i} = :s${i}`)
           .join(', ')}`,
         ConditionExpression: '#status = :sending',
         ExpressionAttributeNames: {

@@ -238,7 +238,8 @@ describe('stateless stack: work queues', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 2 },
       });
-      const queueId = (mapping?.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '';
+      const queueId =
+        (mapping?.EventSourceArn as { 'Fn::GetAtt': string[] } | undefined)?.['Fn::GetAtt'][0] ?? '';
       expect(allQueues[queueId]?.Properties).toMatchObject({
         SqsManagedSseEnabled: true,
         VisibilityTimeout: definition.visibilityTimeoutSeconds,

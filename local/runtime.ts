@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { rules } from '#events/rules';
 import type { LambdaFunctionName } from '#functions/catalog';
+import { queues } from '#functions/queues';
 import { operations } from '#shared/api/routes';
 import { ENV } from '#shared/config';
 import { IMPORT_CHUNK_STREAM_FILTER } from '#shared/data/import-stream-filter';
@@ -14,6 +15,7 @@ import { cirrusHome } from './paths.ts';
 import { startScheduledFunctions } from './scheduled-functions.ts';
 import { startSchedulerApi } from './scheduler-api.ts';
 import { startSesEmulator } from './ses-emulator.ts';
+import { type LocalSqs, startLocalSqs } from './sqs-queues.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
 
@@ -54,6 +56,8 @@ export interface LocalRuntime {
   poller: StreamPoller;
   /** The second mapping on the stream: import chunks → import worker. */
   importPoller: StreamPoller;
+  /** The work queues (functions/queues.ts) and their deliveries to the same handlers. */
+  queues: LocalSqs;
   /** How long DynamoDB Local took to start (0 when reused). */
   dynamodbStartupMs: number;
   /**
@@ -139,7 +143,34 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     stops.push(schedulerApi.stop);
 
+    // SQS and its event source mappings: the same queues, batch sizes and redrive counts as in AWS.
+    const senderConcurrency = Number(process.env[ENV.campaignSenderConcurrency] || 2);
+    const localQueues = await startLocalSqs({
+      queues: Object.entries(queues).map(([name, definition]) => ({
+        name,
+        target: definition.target,
+        batchSize: definition.batchSize,
+        maxConcurrency: senderConcurrency,
+        visibilityTimeoutSeconds: definition.visibilityTimeoutSeconds,
+        maxReceiveCount: definition.maxReceiveCount,
+      })),
+      host: options.host,
+      // Locally a failed message comes back after 3 s instead of 30 min: retries stay visible.
+      retry: { delayScale: options.retry?.baseDelayMs === undefined ? 3 / 1800 : 0.0005 },
+      invoke: (target, event) => invoke(target as LambdaFunctionName, event),
+      log,
+    });
+    stops.push(localQueues.stop);
+    const queueUrls = Object.fromEntries(
+      Object.entries(queues).map(([name, definition]) => [
+        definition.urlVariable,
+        localQueues.queueUrl(name),
+      ]),
+    );
+
     setHandlerEnvironment({
+      ...queueUrls,
+      [ENV.sqsEndpoint]: localQueues.endpoint,
       [ENV.tableName]: tableName,
       [ENV.eventBusName]: EVENT_BUS_NAME,
       [ENV.dynamodbEndpoint]: dynamodb.endpoint,
@@ -197,7 +228,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         await importPoller.waitForIdle();
         await poller.waitForIdle();
         await bus.waitForIdle();
-        const delivered = () => poller.deliveredCount + importPoller.deliveredCount + bus.deliveryCount;
+        await localQueues.waitForIdle();
+        const delivered = () =>
+          poller.deliveredCount +
+          importPoller.deliveredCount +
+          bus.deliveryCount +
+          localQueues.deliveredCount;
         const seen = delivered();
         // Consumers may have written outbox items of their own: settle until nothing new happens.
         await importPoller.waitForIdle();
@@ -218,6 +254,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       bus,
       poller,
       importPoller,
+      queues: localQueues,
       dynamodbStartupMs: dynamodb.startupMs,
       waitForIdle,
       stop: stopAll,

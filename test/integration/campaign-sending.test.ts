@@ -1,0 +1,261 @@
+import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { handler as sender } from '#functions/consumers/campaign-sender';
+import { handler as dispatcher } from '#functions/scheduled/campaign-dispatcher';
+import { ensureTable } from '#local/table';
+import { scheduler } from '#shared/clients/scheduler';
+import { ses } from '#shared/clients/ses';
+import { sqs } from '#shared/clients/sqs';
+import { lambdaContext } from '../helpers/api-event.ts';
+import { asUser } from '../helpers/customers-api.ts';
+import { allItems } from '../helpers/table-items.ts';
+import { mailbox } from '../support/mailbox.ts';
+
+/**
+ * Campaign sending on DynamoDB Local and the SES emulator: the dispatcher's queue messages are
+ * captured (SQS mocked) and handed to the sender as SQS would, including twice and concurrently;
+ * SES throttling and refusals are injected with aws-sdk-client-mock in front of the real emulator.
+ */
+process.env.CAMPAIGN_SEND_QUEUE_URL = 'http://queue.invalid/000000000000/campaignSend';
+process.env.SES_MAX_SEND_RATE = '500';
+
+const marketing = asUser('marketing');
+const admin = asUser('admin');
+const schedulerMock = mockClient(scheduler as unknown as SchedulerClient);
+const sqsMock = mockClient(sqs as unknown as SQSClient);
+const sesMock = mockClient(ses as unknown as SESClient);
+/** An unmocked client to the same emulator: what the mock hands a send on to. */
+const realSes = new SESClient({ endpoint: process.env.SES_ENDPOINT });
+const passThrough = (input: object) => realSes.send(new SendRawEmailCommand(input as never));
+const throttled = () => Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+
+const run = Math.random().toString(36).slice(2, 8);
+const address = (label: string, i: number) => `${label}-${i}-${run}@sending.example`;
+
+beforeAll(async () => {
+  await ensureTable(process.env.DYNAMODB_ENDPOINT ?? '', process.env.TABLE_NAME ?? '');
+});
+afterEach(() => {
+  sqsMock.reset();
+  sesMock.reset();
+  schedulerMock.reset();
+});
+
+const createCustomers = async (label: string, count: number, consent = 'granted') => {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await admin.create({
+      name: `${label} ${i}`,
+      emails: [{ address: address(label, i), label: 'work' }],
+      tags: [`${label}-${run}`],
+      consent: { email: { status: consent, source: 'signup-form' } },
+    });
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+  }
+  return ids;
+};
+
+/** Collects what the dispatcher queues (SQS mocked). */
+const captureQueue = (bodies: string[]) =>
+  sqsMock
+    .on(SendMessageBatchCommand)
+    .callsFake((input: { Entries: { Id: string; MessageBody: string }[] }) => {
+      bodies.push(...input.Entries.map((entry) => entry.MessageBody));
+      return { Successful: input.Entries.map((entry) => ({ Id: entry.Id })), Failed: [] };
+    });
+
+/**
+ * A campaign to everyone tagged `label`, scheduled (Scheduler mocked) and fired: returns the queue
+ * messages. `failQueueing`: SQS is left as the test set it, and the dispatch is expected to fail.
+ */
+const dispatchCampaign = async (label: string, options: { failQueueing?: boolean } = {}) => {
+  const segment = await marketing.request('POST /segments', {
+    body: { name: `s-${label}`, rule: { field: 'tags', has: 'any', values: [`${label}-${run}`] } },
+  });
+  const template = await marketing.request('POST /templates', {
+    body: { name: 't', subject: 'Hi {{ customer.firstName }}', html: '<p>Hello</p>', text: 'Hello' },
+  });
+  const campaign = await marketing.request('POST /campaigns', {
+    body: { name: `c-${label}`, segmentId: segment.body.id, templateId: template.body.id },
+  });
+  const id = campaign.body.id as string;
+  schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:x' });
+  const scheduled = await marketing.request('POST /campaigns/{id}/schedule', {
+    pathParameters: { id },
+    body: { sendAt: '2031-06-01T09:30', timeZone: 'UTC' },
+  });
+  const bodies: string[] = [];
+  if (!options.failQueueing) captureQueue(bodies);
+  const fired = dispatcher(
+    { campaignId: id, scheduleId: scheduled.body.schedule.scheduleId } as never,
+    lambdaContext('campaignDispatcher'),
+  );
+  if (options.failQueueing) {
+    await expect(fired).rejects.toThrow('SQS is unreachable');
+    return { id, outcome: undefined, bodies };
+  }
+  return { id, outcome: await fired, bodies };
+};
+
+let delivery = 0;
+const deliver = (body: string, receiveCount = 1) =>
+  sender(
+    {
+      Records: [
+        {
+          messageId: `m-${++delivery}`,
+          receiptHandle: 'r',
+          body,
+          attributes: { ApproximateReceiveCount: String(receiveCount) },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:campaignSend',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    } as unknown as SQSEvent,
+    lambdaContext('campaignSender'),
+  ) as Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+
+const report = async (id: string) =>
+  (await marketing.request('GET /campaigns/{id}', { pathParameters: { id } })).body;
+
+describe('campaign sending', () => {
+  it('queues the audience once per shard and mails each member exactly once despite duplicate, concurrent deliveries and throttling', async () => {
+    const ids = await createCustomers('dup', 60);
+    const { id, outcome, bodies } = await dispatchCampaign('dup');
+    expect(outcome).toEqual({ started: true, campaignId: id, queued: 60 });
+    const queuedIds = bodies.flatMap((body) => JSON.parse(body).recipients as string[]);
+    expect(new Set(queuedIds)).toEqual(new Set(ids));
+    expect(queuedIds).toHaveLength(60);
+
+    // SES throttles every third call; the sender backs off and sends again.
+    let calls = 0;
+    sesMock.on(SendRawEmailCommand).callsFake((input) => {
+      calls++;
+      if (calls % 3 === 0) throw throttled();
+      return passThrough(input);
+    });
+    // Every message delivered twice at once, and once more later (SQS is at-least-once).
+    await Promise.all(bodies.flatMap((body) => [deliver(body), deliver(body)]));
+    await Promise.all(bodies.map((body) => deliver(body, 2)));
+
+    const box = mailbox();
+    for (let i = 0; i < 60; i++) expect(await box.messagesFor(address('dup', i))).toHaveLength(1);
+    const read = await report(id);
+    expect(read.status).toBe('sent');
+    expect(read.completedAt).toEqual(expect.any(String));
+    expect(read.report.progress).toMatchObject({
+      queued: 60,
+      queueComplete: true,
+      sent: 60,
+      failed: 0,
+      skipped: 0,
+    });
+    expect(calls).toBeGreaterThanOrEqual(60 + 20);
+  });
+
+  it('checks consent, suppression and existence at send time, with the reason counted', async () => {
+    const ids = await createCustomers('late', 5);
+    const { id, bodies } = await dispatchCampaign('late');
+    const [withdrawn, suppressed, erased] = ids as [string, string, string];
+    await admin.request('PATCH /customers/{id}', {
+      pathParameters: { id: withdrawn },
+      body: { consent: { email: { status: 'denied', source: 'preferences' } } },
+    });
+    await admin.request('POST /suppressions', { body: { email: address('late', 1), reason: 'manual' } });
+    await admin.request('POST /customers/{id}/erase', { pathParameters: { id: erased } });
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    for (const body of bodies) await deliver(body);
+
+    const box = mailbox();
+    for (const i of [0, 1, 2]) expect(await box.messagesFor(address('late', i))).toHaveLength(0);
+    for (const i of [3, 4]) expect(await box.messagesFor(address('late', i))).toHaveLength(1);
+    const read = await report(id);
+    expect(read.report.progress).toEqual({
+      queued: 5,
+      queueComplete: true,
+      sent: 2,
+      failed: 0,
+      skipped: 3,
+      skippedByReason: { 'no-consent': 1, suppressed: 1, 'no-email': 0, gone: 1 },
+    });
+    expect(read.status).toBe('sent');
+  });
+
+  it('gives the claim back when SES keeps failing, so the redelivery sends; a rejected message is failed for good', async () => {
+    const [rejected] = await createCustomers('flaky', 2);
+    const { id, bodies } = await dispatchCampaign('flaky');
+    sesMock.on(SendRawEmailCommand).callsFake(async (input) => {
+      if (
+        Buffer.from(input.RawMessage.Data)
+          .toString()
+          .includes(rejected as string)
+      ) {
+        throw Object.assign(new Error('Illegal address'), { name: 'MessageRejected' });
+      }
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    });
+    const first = await Promise.all(bodies.map((body) => deliver(body)));
+    expect(first.flatMap((result) => result.batchItemFailures)).toHaveLength(1);
+    expect((await report(id)).status).toBe('sending');
+
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    const second = await Promise.all(bodies.map((body) => deliver(body, 2)));
+    expect(second.flatMap((result) => result.batchItemFailures)).toHaveLength(0);
+    const read = await report(id);
+    expect(read.report.progress).toMatchObject({ queued: 2, sent: 1, failed: 1, skipped: 0 });
+    expect(read.status).toBe('sent');
+    const sends = (await allItems()).filter(
+      (item) => item.type === 'campaign-send' && item.campaignId === id,
+    );
+    expect(sends.map((item) => item.status).sort()).toEqual(['failed', 'sent']);
+    expect(await mailbox().messagesFor(address('flaky', 0))).toHaveLength(0);
+    expect(await mailbox().messagesFor(address('flaky', 1))).toHaveLength(1);
+  });
+
+  it('resumes a dispatch that died half-way, and a repeated schedule then queues nothing more', async () => {
+    const ids = await createCustomers('resume', 20);
+    let batchCalls = 0;
+    sqsMock.on(SendMessageBatchCommand).callsFake(() => {
+      batchCalls++;
+      throw new Error('SQS is unreachable');
+    });
+    const { id, bodies } = await dispatchCampaign('resume', { failQueueing: true });
+    expect(batchCalls).toBe(1);
+    const scheduleId = (await report(id)).schedule.scheduleId as string;
+    const fire = () =>
+      dispatcher({ campaignId: id, scheduleId } as never, lambdaContext('campaignDispatcher'));
+
+    captureQueue(bodies);
+    expect(await fire()).toEqual({ started: true, campaignId: id, queued: 20 });
+    expect(new Set(bodies.flatMap((body) => JSON.parse(body).recipients))).toEqual(new Set(ids));
+    const queuedOnce = bodies.length;
+    expect(await fire()).toEqual({ started: false });
+    expect(bodies).toHaveLength(queuedOnce);
+
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    for (const body of bodies) await deliver(body);
+    expect((await report(id)).report.progress).toMatchObject({ queued: 20, sent: 20 });
+  });
+
+  it('sends no campaign e-mail that is not in the plan: a message for a cancelled or unknown campaign does nothing', async () => {
+    sesMock.on(SendRawEmailCommand).rejects(new Error('must not be called'));
+    const result = await deliver(
+      JSON.stringify({
+        campaignId: '01JZZZZZZZZZZZZZZZZZZZZZZZ',
+        recipients: ['01JZZZZZZZZZZZZZZZZZZZZZZY'],
+      }),
+    );
+    expect(result.batchItemFailures).toHaveLength(0);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    const malformed = await deliver('{"campaignId":"nope"}');
+    expect(malformed.batchItemFailures).toHaveLength(1);
+  });
+});

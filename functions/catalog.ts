@@ -96,6 +96,18 @@ export const lambdaFunctions = {
     description: 'Mails queued campaign recipients once each, at its share of the SES send rate',
     kind: 'queue',
   },
+  automationsApi: {
+    entry: 'functions/api/automations.ts',
+    description: 'Automated e-mails API: birthday and anniversary configurations',
+    kind: 'api',
+  },
+  automatedEmails: {
+    entry: 'functions/scheduled/automated-emails.ts',
+    description: 'Daily: birthday and anniversary e-mails, once per person and year',
+    kind: 'schedule',
+    /** 09:00 UTC every day: a civil hour for most of Europe and Africa, early in the Americas. */
+    schedule: 'cron(0 9 * * ? *)',
+  },
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

@@ -172,6 +172,17 @@ export const functionPermissions: Record<
       'ConditionCheckItem',
       'TransactWriteItems',
     ]),
+  // One item per kind: read, and replaced with a condition on its version; reads the template.
+  automationsApi: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
+  // Reads the configurations, templates, customers, suppressions and the signing key (created
+  // once with PutItem); the month-day indexes (gsi1 birthdays, gsi2 anniversaries) by Query;
+  // claims (PutItem) and settles (UpdateItem) send-ledger items; sends through SES.
+  automatedEmails: (fn, { table, emailIdentities, configurationSetName }) => {
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem'], {
+      indexes: ['gsi1', 'gsi2'] satisfies GlobalIndexName[],
+    });
+    fn.grantSendRawEmail(emailIdentities, configurationSetName);
+  },
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {

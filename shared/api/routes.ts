@@ -1,4 +1,5 @@
 import { activityOperations } from './activity.ts';
+import { automationOperations } from './automations.ts';
 import { campaignOperations } from './campaigns.ts';
 import { companyOperations } from './companies.ts';
 import { customerOperations } from './customers.ts';
@@ -25,6 +26,7 @@ export const operations: readonly Operation[] = [
   ...segmentOperations,
   ...templateOperations,
   ...unsubscribeOperations,
+  ...automationOperations,
 ];
 
 /** API Gateway's route key for an operation, e.g. `GET /customers/{id}`. */

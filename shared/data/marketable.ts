@@ -9,7 +9,9 @@ import {
   primaryEmail,
   shardOf,
 } from '#shared/domain/audience';
+import { monthDayOf } from '#shared/domain/automation';
 import { type CompanyFacts, matchesRule, type RuleContext, ruleTestsCompanies } from '#shared/domain/segment';
+import type { AutomationKind } from '#shared/schemas/automation';
 import type { Customer } from '#shared/schemas/customer';
 import type { SegmentRule } from '#shared/schemas/segment';
 import { getCompaniesByIds } from './companies.ts';
@@ -27,10 +29,18 @@ import { isSuppressed, notSuppressedCheck } from './suppressions.ts';
  * | A customer's marketable item             | table | pk = CUSTOMER#<id>, sk = MARKETABLE                    |
  * | Marketable customers of one shard        | gsi3  | gsi3pk = MARKETABLE#<shard 0..15>, gsi3sk = <id>        |
  * | Keep it in step with the customer        | table | in the customer's own transaction (marketableWrites)   |
+ * | Marketable customers born on a month-day | gsi1  | gsi1pk = BIRTHDAY#<MM-DD>, gsi1sk = <id>                |
+ * | … whose first purchase was on a month-day| gsi2  | gsi2pk = ANNIVERSARY#<MM-DD>, gsi2sk = <id>             |
  *
  * The item is written in every customer transaction (create, update, purchase, lifecycle move,
  * import, delete, erase, merge), so it is never behind the profile. The shard is a hash of the id
  * modulo MARKETABLE_SHARDS (one constant): a campaign-sized audience spreads over 16 partitions.
+ *
+ * The same item carries two sparse month-day indexes for the automated e-mails (only marketable
+ * people may get them anyway): `gsi1pk = BIRTHDAY#<MM-DD>` when the customer has a birthday and
+ * `gsi2pk = ANNIVERSARY#<MM-DD>` (UTC day of `purchaseSummary.firstPurchaseAt`) once they bought.
+ * A day's partition holds about 1/365 of the marketable customers; no other item type writes
+ * `gsi1pk`/`gsi2pk` values starting with BIRTHDAY#/ANNIVERSARY#.
  */
 export const marketableKeys = {
   /** In the customer's partition (`CUSTOMER#<id>`, as customers.ts builds it). */
@@ -39,7 +49,29 @@ export const marketableKeys = {
 
 const indexes = {
   byShard: { name: 'gsi3', pk: 'gsi3pk', sk: 'gsi3sk', value: (shard: number) => `MARKETABLE#${shard}` },
+  byBirthday: {
+    name: 'gsi1',
+    pk: 'gsi1pk',
+    sk: 'gsi1sk',
+    value: (monthDay: string) => `BIRTHDAY#${monthDay}`,
+  },
+  byAnniversary: {
+    name: 'gsi2',
+    pk: 'gsi2pk',
+    sk: 'gsi2sk',
+    value: (monthDay: string) => `ANNIVERSARY#${monthDay}`,
+  },
 } as const;
+
+const monthDayIndex = { birthday: indexes.byBirthday, anniversary: indexes.byAnniversary } as const;
+
+/** The month-day index attributes of a view (absent when it has no such date: the index is sparse). */
+const monthDayAttributes = (view: AudienceView) => ({
+  ...(view.birthday ? { gsi1pk: indexes.byBirthday.value(monthDayOf(view.birthday)), gsi1sk: view.id } : {}),
+  ...(view.purchases?.firstPurchaseAt
+    ? { gsi2pk: indexes.byAnniversary.value(monthDayOf(view.purchases.firstPurchaseAt)), gsi2sk: view.id }
+    : {}),
+});
 
 const table = () => config.tableName;
 
@@ -55,6 +87,7 @@ export const marketablePut = (view: AudienceView) => ({
       view,
       gsi3pk: indexes.byShard.value(shardOf(view.id)),
       gsi3sk: view.id,
+      ...monthDayAttributes(view),
     },
   },
 });
@@ -155,6 +188,49 @@ const queryPage = async (shard: number, startKey: Record<string, unknown> | unde
     }
   }
 };
+
+/** The same page retries as queryPage, for any Query of the index. */
+const withPageRetries = async <T>(query: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query();
+    } catch (error) {
+      if (!THROTTLING.has((error as Error).name) || attempt >= PAGE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+    }
+  }
+};
+
+/**
+ * The ids of the marketable customers whose birthday (or first-purchase day) is `monthDay`
+ * (`MM-DD`), a Query page at a time (keys only: the sender re-reads each profile anyway).
+ */
+export async function* marketableIdsByMonthDay(
+  kind: AutomationKind,
+  monthDay: string,
+  pageSize = 500,
+): AsyncGenerator<string[]> {
+  const index = monthDayIndex[kind];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await withPageRetries(() =>
+      documentClient.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk },
+          ExpressionAttributeValues: { ':pk': index.value(monthDay) },
+          ProjectionExpression: '#sk',
+          ExclusiveStartKey: startKey,
+          Limit: pageSize,
+        }),
+      ),
+    );
+    yield (page.Items ?? []).map((item) => String(item[index.sk]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
 
 /** Every audience view of one shard, a page at a time. */
 export async function* marketableViews(shard: number, pageSize = 1_000): AsyncGenerator<AudienceView[]> {

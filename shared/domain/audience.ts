@@ -14,6 +14,8 @@ export interface AudienceView {
   tags: string[];
   emailConsent: 'granted' | 'denied' | 'unknown';
   purchases?: Pick<PurchaseSummary, 'orderCount' | 'lastPurchaseAt'> & {
+    /** The anniversary index's date (absent on items written before it existed). */
+    firstPurchaseAt?: string;
     spent: { currency: string; totalSpent: number }[];
   };
   companyId?: string;
@@ -52,6 +54,7 @@ export const audienceView = (customer: Customer): AudienceView => ({
     ? {
         purchases: {
           orderCount: customer.purchaseSummary.orderCount,
+          firstPurchaseAt: customer.purchaseSummary.firstPurchaseAt,
           lastPurchaseAt: customer.purchaseSummary.lastPurchaseAt,
           spent: customer.purchaseSummary.byCurrency.map(({ currency, totalSpent }) => ({
             currency,

@@ -11,7 +11,7 @@ import { ULID_PATTERN } from '#shared/schemas/common';
  * Form: `<payload>.<mac>`, both base64url; payload `1|<customerId>|c|<campaignId>` or
  * `1|<customerId>|k|<kind>` (`1` is the format and key version).
  */
-export const MESSAGE_KINDS = ['welcome'] as const;
+export const MESSAGE_KINDS = ['welcome', 'birthday', 'anniversary'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export type UnsubscribeScope = { campaignId: string } | { kind: MessageKind };

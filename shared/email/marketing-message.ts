@@ -69,6 +69,11 @@ export interface MarketingMessageInput {
   publicBaseUrl?: string;
   /** Offered as a second List-Unsubscribe entry when set. */
   unsubscribeMailto?: string;
+  /**
+   * The SES tag `messageKind` (default `campaign`): an automated e-mail (`birthday`, `anniversary`)
+   * passes its kind, so SES events of it are not counted as a campaign's.
+   */
+  messageKind?: string;
 }
 
 export interface MarketingMessage extends RenderedContent {
@@ -112,7 +117,7 @@ export const buildMarketingMessage = async (input: MarketingMessageInput): Promi
   };
   const raw = await toRawMime({ from, to, ...content, headers });
   const tags: MessageTag[] = [
-    { Name: 'messageKind', Value: 'campaign' },
+    { Name: 'messageKind', Value: input.messageKind ?? 'campaign' },
     { Name: 'campaignId', Value: input.campaign.id },
     { Name: 'customerId', Value: input.customer.id },
   ];

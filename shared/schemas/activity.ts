@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MESSAGE_KINDS } from '#shared/domain/unsubscribe-token';
 import {
   Currency,
   isWellFormedText,
@@ -166,7 +167,7 @@ export const Unsubscribe = z
     channel: z.literal('email'),
     source: UnsubscribeSource,
     messageKind: z
-      .enum(['campaign', 'welcome'])
+      .enum(['campaign', ...MESSAGE_KINDS])
       .meta({ description: 'The kind of e-mail whose link was used' }),
     campaignId: Ulid.optional().meta({ description: 'The campaign whose e-mail carried the link' }),
   })

@@ -65,7 +65,7 @@ export const UpdateCampaignRequest = z
   .meta({ id: 'UpdateCampaignRequest', minProperties: 1 });
 export type UpdateCampaignRequest = z.infer<typeof UpdateCampaignRequest>;
 
-const Count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Count = z.int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' });
 
 export const CampaignProgress = z
   .strictObject({

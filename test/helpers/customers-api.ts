@@ -1,3 +1,4 @@
+import { handler as automationsHandler } from '#functions/api/automations';
 import { handler as campaignsHandler } from '#functions/api/campaigns';
 import { handler as companiesHandler } from '#functions/api/companies';
 import { handler as activityHandler } from '#functions/api/customer-activity';
@@ -30,6 +31,7 @@ const apiHandlers: Record<ApiFunctionName, typeof handler> = {
   segmentsApi: segmentsHandler,
   templatesApi: templatesHandler,
   unsubscribeApi: unsubscribeHandler,
+  automationsApi: automationsHandler,
 };
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */

@@ -218,6 +218,32 @@ describe('least privilege', () => {
     expect(actionsOf(statements)).not.toContain('ses:SendRawEmail');
   });
 
+  it('automationsApi may only get and put items of the table: no index, no SES, bus or queue', () => {
+    const statements = statementsOf('automationsApi');
+    expect(dynamodbActions(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
+  });
+
+  it('automatedEmails queries only the month-day indexes, writes single items, sends through the configuration set', () => {
+    const statements = statementsOf('automatedEmails');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const resources = JSON.stringify(
+      statements.find((statement) => dynamodbActions([statement]).length > 0)?.Resource,
+    );
+    expect(resources).toContain('/index/gsi1"');
+    expect(resources).toContain('/index/gsi2"');
+    for (const index of ['gsi3', 'gsi4', 'gsi5']) expect(resources).not.toContain(`/index/${index}"`);
+    const send = statements.find((statement) => asArray(statement.Action).includes('ses:SendRawEmail'));
+    expect(JSON.stringify(send?.Resource)).toContain(':configuration-set/');
+    expect(actionsOf(statements).filter((action) => action.startsWith('events:'))).toEqual([]);
+  });
+
   it('templatesApi gets item actions on the table and the list index only, no SES, bus or stream', () => {
     const statements = statementsOf('templatesApi');
     expect(dynamodbActions(statements)).toEqual([

@@ -28,9 +28,14 @@ const sendRecord = async (record: SQSRecord) => {
   if (outcome.released > 0) throw new RecipientsLeft(outcome.released);
 };
 
-const processor = new BatchProcessor(EventType.SQS);
-
+/**
+ * A processor per invocation: it keeps the batch's state, and the local runtime runs concurrent
+ * invocations in one process (Lambda never does within a container).
+ */
 const sendCampaignMessages = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, sendRecord, processor, { context, throwOnFullBatchFailure: false });
+  processPartialResponse(event, sendRecord, new BatchProcessor(EventType.SQS), {
+    context,
+    throwOnFullBatchFailure: false,
+  });
 
 export const handler = middy(sendCampaignMessages).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -32,6 +32,7 @@ import { failedConditions } from './transaction-errors.ts';
  * | Claim / skip / settle one recipient     | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_SEND#<campaignId>    |
  * | A campaign's counters (16 shards)       | table | BatchGet pk = CAMPAIGN#<id>#STATS#<0..15>, sk = STATS  |
  * | Record a tracked event once (+ counter) | table | transaction: send record flag + shard counter          |
+ * | Take / renew the dispatch lease         | table | pk = CAMPAIGN#<id>, sk = DISPATCH_LEASE (conditional)   |
  * | Attribute a purchase once (+ counters)  | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_CONVERSION#<purchase> |
  *
  * States: sending → sent | failed; skipped is final from the start. A sender that dies between
@@ -47,6 +48,8 @@ export const campaignSendKeys = {
     pk: `CAMPAIGN#${campaignId}#STATS#${shard}`,
     sk: 'STATS',
   }),
+  /** Who is queueing a campaign's audience now: one dispatcher at a time. */
+  dispatchLease: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'DISPATCH_LEASE' }),
   /** In the buyer's partition: guards the attribution of one purchase. */
   conversion: (customerId: string, purchaseId: string) => ({
     pk: customerKeys.partition(customerId),
@@ -211,6 +214,51 @@ export const recordTrackedEvent = (campaignId: string, customerId: string, event
     },
     countIn(campaignId, customerId, { [event]: 1 }),
   ]);
+
+/**
+ * The right to queue a campaign's audience until `until` (epoch ms): taken when nobody holds it or
+ * the holder's lease ran out (it died), renewed by the holder as it goes. So a schedule delivered
+ * twice queues the audience once, and a retry after a crash picks the work up.
+ */
+export const takeDispatchLease = async (campaignId: string, owner: string, now: number, until: number) => {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...campaignSendKeys.dispatchLease(campaignId),
+          type: 'campaign-dispatch-lease',
+          owner,
+          until,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': now, ':owner': owner },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
+
+/** Gives the lease back when a dispatcher fails, so its retry need not wait for it to run out. */
+export const releaseDispatchLease = async (campaignId: string, owner: string): Promise<void> => {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: campaignSendKeys.dispatchLease(campaignId),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+};
 
 /**
  * Records how many recipients the dispatcher queued from each shard (SET, not ADD: a dispatcher

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { config } from '#shared/config';
 import * as sends from '#shared/data/campaign-sends';
 import * as store from '#shared/data/campaigns';
@@ -50,10 +51,23 @@ const PERMANENT_SES_ERRORS = new Set(['MessageRejected', 'InvalidParameterValue'
 
 export type DispatchOutcome = { started: false } | { started: true; campaignId: string; queued: number };
 
-/** The campaign a dispatch may work on: newly started, or a dispatch of this scheduling to finish. */
-const campaignToQueue = async (input: DispatchInput): Promise<Campaign | undefined> => {
-  const started = await startCampaign(input);
-  if (started) return started;
+/** A dispatcher holds its lease this long past its last sign of life (it renews after each batch). */
+const LEASE_MS = 60_000;
+
+/**
+ * The campaign a dispatch may work on: newly started, or one of this scheduling still being
+ * queued, and then only with the dispatch lease (so duplicates of a schedule queue nothing while
+ * another dispatcher is at work, and a retry takes over from one that died).
+ */
+const campaignToQueue = async (input: DispatchInput, owner: string): Promise<Campaign | undefined> => {
+  const campaign = (await startCampaign(input)) ?? (await campaignStillQueueing(input));
+  if (!campaign) return undefined;
+  return (await sends.takeDispatchLease(campaign.id, owner, Date.now(), Date.now() + LEASE_MS))
+    ? campaign
+    : undefined;
+};
+
+const campaignStillQueueing = async (input: DispatchInput): Promise<Campaign | undefined> => {
   const current = await store.getCampaign(input.campaignId, { consistent: true });
   if (!current || !rules.isSendingFrom(current, input.scheduleId)) return undefined;
   const { queuedShards } = await sends.getCampaignCounters(current.id);
@@ -61,8 +75,24 @@ const campaignToQueue = async (input: DispatchInput): Promise<Campaign | undefin
 };
 
 export const dispatchCampaign = async (input: DispatchInput): Promise<DispatchOutcome> => {
-  const campaign = await campaignToQueue(input);
+  const owner = randomUUID();
+  const campaign = await campaignToQueue(input, owner);
   if (!campaign) return { started: false };
+  const renewLease = async () => {
+    if (!(await sends.takeDispatchLease(campaign.id, owner, Date.now(), Date.now() + LEASE_MS))) {
+      throw new Error('Another dispatcher took over this campaign (this one was too slow): stopping');
+    }
+  };
+  try {
+    return { started: true, campaignId: campaign.id, queued: await queueAudience(campaign, renewLease) };
+  } catch (error) {
+    await sends.releaseDispatchLease(campaign.id, owner);
+    throw error;
+  }
+};
+
+/** Queues the campaign's audience and records the figures; returns how many were queued. */
+const queueAudience = async (campaign: Campaign, renewLease: () => Promise<void>): Promise<number> => {
   const segment = await getSegment(campaign.segmentId);
   const queuedByShard = Array.from({ length: MARKETABLE_SHARDS }, () => 0);
   if (segment) {
@@ -72,6 +102,7 @@ export const dispatchCampaign = async (input: DispatchInput): Promise<DispatchOu
         batch.members.map((member) => member.customerId),
       );
       queuedByShard[batch.shard] = (queuedByShard[batch.shard] ?? 0) + batch.members.length;
+      await renewLease();
     }
   } else {
     logger.warn('The campaign’s segment is gone: nobody to send to', { segmentId: campaign.segmentId });
@@ -79,7 +110,7 @@ export const dispatchCampaign = async (input: DispatchInput): Promise<DispatchOu
   await sends.recordQueued(campaign.id, queuedByShard);
   // Senders may all have finished before the last shard's figure was written.
   await finishIfEveryoneHandled(campaign.id);
-  return { started: true, campaignId: campaign.id, queued: queuedByShard.reduce((a, b) => a + b, 0) };
+  return queuedByShard.reduce((a, b) => a + b, 0);
 };
 
 /** `sending` → `sent` once every queued recipient is sent, failed or skipped. */

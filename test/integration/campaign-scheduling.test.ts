@@ -3,17 +3,21 @@ import {
   DeleteScheduleCommand,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as dispatcher } from '#functions/scheduled/campaign-dispatcher';
 import { ensureTable } from '#local/table';
 import { scheduler } from '#shared/clients/scheduler';
+import { sqs } from '#shared/clients/sqs';
 import { lambdaContext } from '../helpers/api-event.ts';
 import { asUser } from '../helpers/customers-api.ts';
 
 /** Scheduling against DynamoDB Local with the Scheduler client mocked: what is sent, failures, the dispatcher gate. */
 const marketing = asUser('marketing');
 const schedulerMock = mockClient(scheduler as unknown as SchedulerClient);
+const sqsMock = mockClient(sqs as unknown as SQSClient);
+process.env.CAMPAIGN_SEND_QUEUE_URL = 'http://queue.invalid/000000000000/campaignSend';
 
 let segmentId: string;
 let templateId: string;
@@ -84,9 +88,14 @@ describe('campaign scheduling', () => {
     const fire = (scheduleId: string) =>
       dispatcher({ campaignId: campaign.id, scheduleId } as never, lambdaContext('campaignDispatcher'));
     expect(await fire(`${campaign.id}-v2`)).toEqual({ started: false });
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((entry) => ({ Id: entry.Id })),
+    }));
     const results = await Promise.all([1, 2, 3, 4].map(() => fire(`${campaign.id}-v3`)));
     expect(results.filter((r) => (r as { started: boolean }).started)).toHaveLength(1);
     const read = await marketing.request('GET /campaigns/{id}', { pathParameters: { id: campaign.id } });
-    expect(read.body).toMatchObject({ status: 'sending', version: 4 });
+    // Nobody is marketable in this file's table: the campaign is sent as soon as it is queued.
+    expect(read.body).toMatchObject({ status: 'sent', version: 5, report: { progress: { queued: 0 } } });
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 });

@@ -6,6 +6,7 @@ import type { DynamoDBCostResult } from './dynamodb-cost.ts';
 import type { Capacity, OperationCost } from './dynamodb-meter.ts';
 import type { ImportThroughput } from './import-throughput.ts';
 import type { MachineFacts } from './machine.ts';
+import type { SendRate } from './send-rate.ts';
 
 /** Everything one `npm run bench` measured, plus how and where. */
 export interface BenchResults {
@@ -20,6 +21,7 @@ export interface BenchResults {
     dynamodb: number;
     import: number;
     audience: number;
+    sendRate: number;
   };
   bundles: BundleResult[];
   /** Name of the empty-handler baseline among `bundles` and `coldInit`. */
@@ -32,6 +34,7 @@ export interface BenchResults {
   activityBodies: string;
   importThroughput: ImportThroughput;
   audience: AudienceBuild;
+  sendRate: SendRate;
 }
 
 const START = '<!-- bench:start -->';
@@ -271,6 +274,30 @@ const audienceSection = ({ audience: a }: BenchResults): string =>
     ),
   ].join('\n');
 
+const sendRateSection = ({ sendRate: r }: BenchResults): string =>
+  [
+    '### Campaign send rate (local runtime: Scheduler → dispatcher → SQS → senders → SES emulator)',
+    '',
+    `${int(r.recipients)} consenting customers created through the API, a campaign to them scheduled two seconds ahead,`,
+    `\`SES_MAX_SEND_RATE=${r.configuredRate}\` and two senders (each paces at half the rate). Achieved rate = messages`,
+    'after the first / time from the first to the last send record settled; busiest second = most sends in one wall-clock second.',
+    '',
+    table(
+      ['sent', 'configured rate', 'achieved rate', 'achieved / configured', 'busiest second', 'first → last'],
+      ['r', 'r', 'r', 'r', 'r', 'r'],
+      [
+        [
+          `${int(r.sent)} of ${int(r.recipients)}`,
+          `${r.configuredRate}/s`,
+          `${r.achievedRate.toFixed(1)}/s`,
+          (r.achievedRate / r.configuredRate).toFixed(2),
+          int(r.busiestSecond),
+          seconds(r.durationMs),
+        ],
+      ],
+    ),
+  ].join('\n');
+
 /** The generated section of BENCHMARKS.md (also what the bench prints). */
 export const renderReport = (results: BenchResults): string => {
   const { machine, durationsMs: d } = results;
@@ -281,7 +308,7 @@ export const renderReport = (results: BenchResults): string => {
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM, ${machine.os};`,
     `  load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' / ')} (1 / 5 / 15 min) when the bench started`,
     `- Node.js ${machine.node} (Lambda runs Node.js 22 on arm64), esbuild ${machine.esbuild}, ${results.dynamodbLocal}`,
-    `- Took ${seconds(d.total)}: bundling ${seconds(d.bundling)}, cold init ${seconds(d.coldInit)}, DynamoDB ${seconds(d.dynamodb)}, import ${seconds(d.import)}, audience ${seconds(d.audience)}`,
+    `- Took ${seconds(d.total)}: bundling ${seconds(d.bundling)}, cold init ${seconds(d.coldInit)}, DynamoDB ${seconds(d.dynamodb)}, import ${seconds(d.import)}, audience ${seconds(d.audience)}, send rate ${seconds(d.sendRate)}`,
     '',
     bundleSection(results),
     '',
@@ -292,6 +319,8 @@ export const renderReport = (results: BenchResults): string => {
     importSection(results),
     '',
     audienceSection(results),
+    '',
+    sendRateSection(results),
   ].join('\n');
 };
 

@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Keeps a sender under SES's maximum send rate: a token bucket that starts empty (so a fresh
- * container does not burst) and hands out one token per message. Each concurrent sender gets its
- * share of the account's rate (`rate / concurrency`), so together they never exceed it.
+ * Keeps a sender under SES's maximum send rate: one message per interval, the first one an
+ * interval after the pace is made. Make one per invocation: since even its first message waits,
+ * back-to-back invocations never send closer than the interval, and concurrent invocations (each
+ * with `rate / concurrency`) together never exceed the account's rate.
  */
 export class SendPace {
-  private nextAt = 0;
+  private nextAt: number | undefined;
   private readonly intervalMs: number;
 
   constructor(
@@ -23,7 +24,7 @@ export class SendPace {
   /** Resolves when the next message may go. Calls are served in order. */
   async take(): Promise<void> {
     const now = this.clock.now();
-    const at = Math.max(now, this.nextAt);
+    const at = Math.max(now, this.nextAt ?? now + this.intervalMs);
     this.nextAt = at + this.intervalMs;
     if (at > now) await this.clock.sleep(at - now);
   }

@@ -129,12 +129,8 @@ export const finishIfEveryoneHandled = async (campaignId: string): Promise<boole
   );
 };
 
-/** Per container: this sender's share of the account's SES rate. */
-let pace: SendPace | undefined;
-const senderPace = () => {
-  pace ??= new SendPace(config.sesMaxSendRate / config.campaignSenderConcurrency);
-  return pace;
-};
+/** This sender's share of the account's SES rate, for one invocation (see SendPace). */
+const senderPace = () => new SendPace(config.sesMaxSendRate / config.campaignSenderConcurrency);
 
 export interface BatchOutcome {
   sent: number;
@@ -151,6 +147,7 @@ const errorName = (error: unknown) => (error instanceof Error ? error.name : 'Er
 
 /** One recipient: decide, claim, pace, send, settle. */
 const sendToRecipient = async (
+  pace: SendPace,
   campaign: Campaign,
   template: Template,
   customerId: string,
@@ -172,7 +169,7 @@ const sendToRecipient = async (
       unsubscribeToken: await unsubscribeTokenFor({ customerId, campaignId: campaign.id }),
     });
     const messageId = await withThrottlingBackoff(async () => {
-      await senderPace().take();
+      await pace.take();
       return sendRawEmail(message.raw, message.tags);
     });
     await sends.markSent(campaign.id, customerId, messageId, nowIso());
@@ -211,9 +208,10 @@ export const sendCampaignBatch = async (message: CampaignSendMessage): Promise<B
   const customers = new Map(
     (await getCustomersByIds(message.recipients, { consistent: true })).map((c) => [c.id, c]),
   );
+  const pace = senderPace();
   for (const [index, customerId] of message.recipients.entries()) {
     const result = template
-      ? await sendToRecipient(campaign, template, customerId, customers.get(customerId))
+      ? await sendToRecipient(pace, campaign, template, customerId, customers.get(customerId))
       : await failWithoutTemplate(campaign.id, customerId);
     outcome[result]++;
     if (result === 'released') {

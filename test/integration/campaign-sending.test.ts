@@ -245,6 +245,24 @@ describe('campaign sending', () => {
     expect((await report(id)).report.progress).toMatchObject({ queued: 20, sent: 20 });
   });
 
+  it('forgets who got a campaign when the person is erased; the counters keep only numbers', async () => {
+    const [erased, kept] = (await createCustomers('forget', 2)) as [string, string];
+    const { id, bodies } = await dispatchCampaign('forget');
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    for (const body of bodies) await deliver(body);
+    const sendsOf = async (customerId: string) =>
+      (await allItems()).filter((item) => item.type === 'campaign-send' && item.customerId === customerId);
+    expect(await sendsOf(erased)).toHaveLength(1);
+    expect(
+      (await admin.request('POST /customers/{id}/erase', { pathParameters: { id: erased } })).status,
+    ).toBe(200);
+    expect(await sendsOf(erased)).toHaveLength(0);
+    expect(await sendsOf(kept)).toHaveLength(1);
+    const stats = (await allItems()).filter((item) => String(item.pk).startsWith(`CAMPAIGN#${id}#STATS#`));
+    expect(JSON.stringify(stats)).not.toContain(erased);
+    expect((await report(id)).report.progress.sent).toBe(2);
+  });
+
   it('sends no campaign e-mail that is not in the plan: a message for a cancelled or unknown campaign does nothing', async () => {
     sesMock.on(SendRawEmailCommand).rejects(new Error('must not be called'));
     const result = await deliver(

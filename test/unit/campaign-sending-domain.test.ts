@@ -69,7 +69,7 @@ describe('withThrottlingBackoff', () => {
     expect(result).toBe('message-id');
     expect(calls).toBe(4);
     expect(waits).toHaveLength(3);
-    waits.forEach((wait, i) => expect(wait).toBeLessThanOrEqual(100 * 2 ** i));
+    for (const [i, wait] of waits.entries()) expect(wait).toBeLessThanOrEqual(100 * 2 ** i);
   });
 
   it('gives up after the last attempt, and never retries other errors', async () => {

@@ -163,8 +163,9 @@ describe('campaign sending', () => {
 
   it('checks consent, suppression and existence at send time, with the reason counted', async () => {
     const ids = await createCustomers('late', 5);
+    // The second is suppressed below, by address.
     const { id, bodies } = await dispatchCampaign('late');
-    const [withdrawn, suppressed, erased] = ids as [string, string, string];
+    const [withdrawn, , erased] = ids as [string, string, string];
     await admin.request('PATCH /customers/{id}', {
       pathParameters: { id: withdrawn },
       body: { consent: { email: { status: 'denied', source: 'preferences' } } },

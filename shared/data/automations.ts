@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { unconfiguredAutomation } from '#shared/domain/automation';
-import { VersionMismatch } from '#shared/domain/errors';
 import type { Automation, AutomationKind } from '#shared/schemas/automation';
 import { withoutKeyAttributes } from './table-definition.ts';
+import { putVersioned } from './versioned-write.ts';
 
 /**
  * Automated e-mail configurations: one item per kind (birthday, anniversary), replaced whole.
@@ -38,24 +38,9 @@ export const getAutomation = async (
 };
 
 /** Writes `next` if the stored configuration is still at `expectedVersion` (0: none stored). */
-export const putAutomation = async (next: Automation, expectedVersion: number): Promise<void> => {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...automationKeys.config(next.kind), type: 'automation', ...next },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': expectedVersion },
-            }),
-      }),
-    );
-  } catch (error) {
-    if ((error as Error)?.name === 'ConditionalCheckFailedException') {
-      throw new VersionMismatch('The automation changed since it was read.');
-    }
-    throw error;
-  }
-};
+export const putAutomation = (next: Automation, expectedVersion: number): Promise<void> =>
+  putVersioned(
+    { ...automationKeys.config(next.kind), type: 'automation', ...next },
+    expectedVersion,
+    'automation',
+  );

@@ -1,11 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { VersionMismatch } from '#shared/domain/errors';
 import type { Campaign } from '#shared/schemas/campaign';
 import { type IndexPattern, queryIndexPage } from './index-query.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
+import { deleteVersioned, putVersioned } from './versioned-write.ts';
 
 /**
  * Campaign items.
@@ -49,27 +48,8 @@ export const getCampaign = async (id: string, options: { consistent?: boolean } 
 };
 
 /** Writes `next` if the stored campaign is still at `previousVersion` (absent for a new one). */
-export const putCampaign = async (next: Campaign, previousVersion?: number): Promise<void> => {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: item(next),
-        ...(previousVersion === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': previousVersion },
-            }),
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new VersionMismatch('The campaign changed since it was read.');
-    }
-    throw error;
-  }
-};
+export const putCampaign = (next: Campaign, previousVersion?: number): Promise<void> =>
+  putVersioned(item(next), previousVersion, 'campaign');
 
 export const listCampaigns = async (page: { limit: number; cursor?: string }) => {
   const result = await queryIndexPage(all, all.value, page);
@@ -77,20 +57,5 @@ export const listCampaigns = async (page: { limit: number; cursor?: string }) =>
 };
 
 /** Deletes a campaign still at the version read. */
-export const deleteCampaign = async (campaign: Campaign): Promise<void> => {
-  try {
-    await documentClient.send(
-      new DeleteCommand({
-        TableName: config.tableName,
-        Key: campaignKeys.profile(campaign.id),
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': campaign.version },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new VersionMismatch('The campaign changed since it was read.');
-    }
-    throw error;
-  }
-};
+export const deleteCampaign = (campaign: Campaign): Promise<void> =>
+  deleteVersioned(campaignKeys.profile(campaign.id), campaign.version, 'campaign');

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { VersionMismatch } from '#shared/domain/errors';
 import type { CustomFieldSettings } from '#shared/schemas/custom-fields';
+import { putVersioned } from './versioned-write.ts';
 
 /**
  * The workspace's custom field definitions: one item, replaced whole.
@@ -32,27 +32,9 @@ export const getCustomFieldSettings = async (
  * Writes `next` (at `next.version`) if the stored settings are still at `expectedVersion`
  * (0: none stored yet); throws VersionMismatch otherwise.
  */
-export const putCustomFieldSettings = async (
-  next: CustomFieldSettings,
-  expectedVersion: number,
-): Promise<void> => {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: { ...settingsKey, type: 'custom-field-settings', ...next },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': expectedVersion },
-            }),
-      }),
-    );
-  } catch (error) {
-    if ((error as Error)?.name === 'ConditionalCheckFailedException') {
-      throw new VersionMismatch('The custom fields changed since they were read.');
-    }
-    throw error;
-  }
-};
+export const putCustomFieldSettings = (next: CustomFieldSettings, expectedVersion: number): Promise<void> =>
+  putVersioned(
+    { ...settingsKey, type: 'custom-field-settings', ...next },
+    expectedVersion,
+    'custom field definitions',
+  );

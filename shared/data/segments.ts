@@ -1,10 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { VersionMismatch } from '#shared/domain/errors';
 import type { Segment } from '#shared/schemas/segment';
 import { queryIndexPage } from './index-query.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
+import { deleteVersioned, putVersioned } from './versioned-write.ts';
 
 /**
  * Segment items: one per segment (name, description, rule, version).
@@ -45,8 +45,6 @@ export const getSegment = async (
   return Item ? toSegment(Item) : undefined;
 };
 
-const conditionFailed = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
-
 export const insertSegment = async (segment: Segment): Promise<void> => {
   await documentClient.send(
     new PutCommand({
@@ -58,37 +56,11 @@ export const insertSegment = async (segment: Segment): Promise<void> => {
 };
 
 /** Replaces a segment if it is still at `previousVersion`; VersionMismatch otherwise. */
-export const replaceSegment = async (next: Segment, previousVersion: number): Promise<void> => {
-  try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: table(),
-        Item: segmentItem(next),
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': previousVersion },
-      }),
-    );
-  } catch (error) {
-    if (conditionFailed(error)) throw new VersionMismatch('The segment changed since it was read.');
-    throw error;
-  }
-};
+export const replaceSegment = (next: Segment, previousVersion: number): Promise<void> =>
+  putVersioned(segmentItem(next), previousVersion, 'segment');
 
-export const removeSegment = async (segment: Segment): Promise<void> => {
-  try {
-    await documentClient.send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: segmentKeys.profile(segment.id),
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': segment.version },
-      }),
-    );
-  } catch (error) {
-    if (conditionFailed(error)) throw new VersionMismatch('The segment changed since it was read.');
-    throw error;
-  }
-};
+export const removeSegment = (segment: Segment): Promise<void> =>
+  deleteVersioned(segmentKeys.profile(segment.id), segment.version, 'segment');
 
 /** One page of segments, newest first. */
 export const listSegments = async (page: { limit: number; cursor?: string }) => {

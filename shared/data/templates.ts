@@ -1,10 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import { VersionMismatch } from '#shared/domain/errors';
 import type { Template, TemplateSummary } from '#shared/schemas/template';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
+import { deleteVersioned, putVersioned } from './versioned-write.ts';
 
 /**
  * E-mail templates: one item each, replaced whole on change (conditional on `version`).
@@ -56,38 +56,12 @@ export const insertTemplate = async (template: Template): Promise<void> => {
   );
 };
 
-const whenVersion = (version: number) => ({
-  ConditionExpression: 'version = :version',
-  ExpressionAttributeValues: { ':version': version },
-});
-
-const lostRace = (error: unknown) => {
-  if ((error as Error)?.name === 'ConditionalCheckFailedException') {
-    return new VersionMismatch('The template changed (or was deleted) since it was read.');
-  }
-  return error;
-};
-
 /** Replaces the template if it is still at `previousVersion` (VersionMismatch otherwise). */
-export const replaceTemplate = async (next: Template, previousVersion: number): Promise<void> => {
-  try {
-    await documentClient.send(
-      new PutCommand({ TableName: table(), Item: item(next), ...whenVersion(previousVersion) }),
-    );
-  } catch (error) {
-    throw lostRace(error);
-  }
-};
+export const replaceTemplate = (next: Template, previousVersion: number): Promise<void> =>
+  putVersioned(item(next), previousVersion, 'template');
 
-export const deleteTemplate = async (id: string, version: number): Promise<void> => {
-  try {
-    await documentClient.send(
-      new DeleteCommand({ TableName: table(), Key: templateKey(id), ...whenVersion(version) }),
-    );
-  } catch (error) {
-    throw lostRace(error);
-  }
-};
+export const deleteTemplate = (id: string, version: number): Promise<void> =>
+  deleteVersioned(templateKey(id), version, 'template');
 
 /** One page of summaries, newest first (the bodies are not read back to the client). */
 export const listTemplates = async (page: { limit: number; cursor?: string }) => {

@@ -76,7 +76,9 @@ describe('campaigns end to end', () => {
       () => call('GET', '/campaigns/{id}', { path, role: 'marketing' }),
       (read) => read.body.status !== 'scheduled',
     );
-    expect(started.body).toMatchObject({ status: 'sending', startedAt: expect.any(String) });
+    // Sending, or already sent: its audience here is small.
+    expect(['sending', 'sent']).toContain(started.body.status);
+    expect(started.body.startedAt).toEqual(expect.any(String));
   });
 
   it('reschedules and cancels until sending starts: an outdated schedule starts nothing', async () => {

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from '#infra/repo-root';
+import { runBenchChild } from './child-run.ts';
 
 /** What one import of a generated CSV took on the local runtime, from POST to the completed job. */
 export interface ImportThroughput {
@@ -14,12 +12,5 @@ export interface ImportThroughput {
 }
 
 /** Runs bench/import-run.ts in its own process (its own runtime and DynamoDB Local). */
-export const measureImportThroughput = (rows: number): ImportThroughput => {
-  const output = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'bench/import-run.ts'), String(rows)],
-    { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 },
-  );
-  const line = output.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as ImportThroughput;
-};
+export const measureImportThroughput = (rows: number): ImportThroughput =>
+  runBenchChild<ImportThroughput>('import-run.ts', [rows]);

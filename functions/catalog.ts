@@ -90,6 +90,8 @@ export const lambdaFunctions = {
     description:
       'Starts a campaign when its one-time schedule fires, and queues its audience for the senders',
     kind: 'event',
+    /** Reading and queueing a large audience (100,000 ≈ 2,000 SQS messages) outlasts 30 s. */
+    timeoutSeconds: 300,
   },
   campaignSender: {
     entry: 'functions/consumers/campaign-sender.ts',

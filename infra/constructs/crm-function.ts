@@ -80,6 +80,7 @@ export class CrmFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       ...SIZING[definition.kind],
+      ...('timeoutSeconds' in definition ? { timeout: Duration.seconds(definition.timeoutSeconds) } : {}),
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,

@@ -258,6 +258,10 @@ describe('stateless stack: work queues', () => {
     },
   );
 
+  it('gives the campaign dispatcher time to queue a large audience', () => {
+    expect(functions[functionLogicalId(template, 'campaignDispatcher')]?.Properties.Timeout).toBe(300);
+  });
+
   it('gives every sender its share of the configured SES rate', () => {
     const env = functions[functionLogicalId(template, 'campaignSender')]?.Properties.Environment.Variables;
     expect(env).toMatchObject({ [ENV.sesMaxSendRate]: '14', [ENV.campaignSenderConcurrency]: '2' });

@@ -96,6 +96,17 @@ export const lambdaFunctions = {
     description: 'Mails queued campaign recipients once each, at its share of the SES send rate',
     kind: 'queue',
   },
+  emailEvents: {
+    entry: 'functions/consumers/email-events.ts',
+    description:
+      'SES sending events: campaign delivery/open/click/bounce/complaint counters and timeline, suppression on hard bounces and complaints',
+    kind: 'event',
+  },
+  campaignOutcomes: {
+    entry: 'functions/consumers/campaign-outcomes.ts',
+    description: 'Campaign results from our events: unsubscribes, and purchases after a click (conversions)',
+    kind: 'event',
+  },
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

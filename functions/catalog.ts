@@ -110,6 +110,17 @@ export const lambdaFunctions = {
     /** 09:00 UTC every day: a civil hour for most of Europe and Africa, early in the Americas. */
     schedule: 'cron(0 9 * * ? *)',
   },
+  emailEvents: {
+    entry: 'functions/consumers/email-events.ts',
+    description:
+      'SES sending events: campaign delivery/open/click/bounce/complaint counters and timeline, suppression on hard bounces and complaints',
+    kind: 'event',
+  },
+  campaignOutcomes: {
+    entry: 'functions/consumers/campaign-outcomes.ts',
+    description: 'Campaign results from our events: unsubscribes, and purchases after a click (conversions)',
+    kind: 'event',
+  },
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;

@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
+import { assertValidConversionWindow, MAX_CONVERSION_WINDOW_DAYS } from '#shared/domain/conversion-window';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, or `cdk deploy -c key=value`). Every key
@@ -28,6 +29,8 @@ export interface AppSettings {
   churnedAfterDays?: number;
   /** The account's SES maximum send rate (messages per second): campaigns never send faster. */
   sesMaxSendRate: number;
+  /** Days after a campaign click in which a purchase is its conversion (1..90); the functions default to 7. */
+  conversionWindowDays?: number;
   /** Campaign senders running at once (the send queue's maximum concurrency, 2..1000); each paces at rate / this. */
   campaignSenderConcurrency: number;
 }
@@ -85,7 +88,21 @@ export const readAppSettings = (node: Node): AppSettings => ({
   churnedAfterDays: positiveNumber(node, 'churnedAfterDays'),
   sesMaxSendRate: positiveNumber(node, 'sesMaxSendRate') ?? DEFAULT_SETTINGS.sesMaxSendRate,
   campaignSenderConcurrency: senderConcurrency(node),
+  conversionWindowDays: conversionWindow(node),
 });
+
+/** Checked here so a bad value fails the synth, not the first purchase after a deployment. */
+const conversionWindow = (node: Node): number | undefined => {
+  const value = positiveNumber(node, 'conversionWindowDays');
+  if (value === undefined) return undefined;
+  try {
+    return assertValidConversionWindow(value);
+  } catch {
+    throw new Error(
+      `Context value conversionWindowDays must be a whole number of days from 1 to ${MAX_CONVERSION_WINDOW_DAYS}`,
+    );
+  }
+};
 
 /** Lambda's SQS event source takes a maximum concurrency of 2..1000. */
 const senderConcurrency = (node: Node): number => {

@@ -184,6 +184,24 @@ export const functionPermissions: Record<
     fn.grantSendRawEmail(emailIdentities, configurationSetName);
   },
   outboxPublisher: (fn, { bus }) => fn.grantPutEvents(bus),
+  // SES events: suppression (reads the suppression item, the e-mail guard and the holder's
+  // marketable item; one transaction puts the suppression, checks the guard, deletes the
+  // marketable item); campaign tracking (transactions: send-record flag Update + counter Update +
+  // timeline Put, or ConditionCheck + Put for the last click and uncounted entries). No index, no
+  // SES, no bus.
+  emailEvents: (fn, { table }) =>
+    fn.grantTable(table, [
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+      'TransactWriteItems',
+    ]),
+  // Reads the last click (GetItem); conversions (guard Put + send-record ConditionCheck + counter
+  // Update) and unsubscribe counts (flag and counter Updates) in transactions. No delete, no index.
+  campaignOutcomes: (fn, { table }) =>
+    fn.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'TransactWriteItems']),
   // Reads the customer, claims and settles its send-ledger item, sends through SES.
   welcomeEmail: (fn, { table, emailIdentities, configurationSetName }) => {
     fn.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);

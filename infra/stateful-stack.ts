@@ -2,7 +2,13 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { ConfigurationSet, ConfigurationSetTlsPolicy, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#events/catalog';
 import { CrmTable } from './constructs/crm-table.ts';
@@ -52,6 +58,19 @@ export class StatefulStack extends Stack {
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Sending events to the default bus (the only bus SES publishes to), where the emailEvents
+    // rule picks them up. Publishing OPEN and CLICK is what turns on SES's open pixel and link
+    // rewriting for mail sent with this configuration set.
+    this.configurationSet.addEventDestination('TrackingEvents', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.OPEN,
+        EmailSendingEvent.CLICK,
+      ],
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

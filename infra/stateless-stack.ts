@@ -87,6 +87,9 @@ export class StatelessStack extends Stack {
       ...(settings.loyalMinOrders ? { [ENV.loyalMinOrders]: String(settings.loyalMinOrders) } : {}),
       ...(settings.atRiskAfterDays ? { [ENV.atRiskAfterDays]: String(settings.atRiskAfterDays) } : {}),
       ...(settings.churnedAfterDays ? { [ENV.churnedAfterDays]: String(settings.churnedAfterDays) } : {}),
+      ...(settings.conversionWindowDays
+        ? { [ENV.conversionWindowDays]: String(settings.conversionWindowDays) }
+        : {}),
       [ENV.sesMaxSendRate]: String(settings.sesMaxSendRate),
       [ENV.campaignSenderConcurrency]: String(settings.campaignSenderConcurrency),
     };

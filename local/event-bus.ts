@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleDefinition } from '#events/rules';
-import { LOCAL_REGION } from './aws-local.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws-local.ts';
 import { matchesPattern } from './event-pattern.ts';
 import { BodyTooLargeError, closeServer, listen, readBody, sendJson } from './json-http.ts';
 import { acceptEntry, type BusEvent, type PutEventsEntry, type PutEventsResultEntry } from './put-events.ts';
 
 /** A rule as the local bus needs it; events/rules.ts entries fit, tests may use any target name. */
-export type LocalRule = Pick<RuleDefinition, 'name' | 'pattern'> & { target: string };
+export type LocalRule = Pick<RuleDefinition, 'name' | 'pattern' | 'bus'> & { target: string };
 
 export interface DeadLetter {
   rule: string;
@@ -49,6 +49,11 @@ export interface LocalEventBus {
   readonly deliveryCount: number;
   /** Resolves when no delivery is running or waiting for a retry. */
   waitForIdle(): Promise<void>;
+  /**
+   * Puts an event that an AWS service publishes (source `aws.*`, which PutEvents refuses) on the
+   * default bus, as SES does with a configuration set's events; rules with `bus: 'default'` match.
+   */
+  publishServiceEvent(event: Omit<BusEvent, 'id' | 'version' | 'account' | 'region'>): void;
   stop(): Promise<void>;
 }
 
@@ -115,10 +120,12 @@ export const startEventBus = async (options: LocalEventBusOptions): Promise<Loca
     }
   };
 
-  const route = (event: BusEvent) => {
+  const route = (event: BusEvent, busName = options.busName) => {
     events.push(event);
     events.splice(0, Math.max(0, events.length - KEPT_EVENTS));
+    const onDefaultBus = busName === 'default';
     for (const rule of options.rules) {
+      if ((rule.bus === 'default') !== onDefaultBus) continue;
       let matched: boolean;
       try {
         matched = matchesPattern(rule.pattern, event);
@@ -141,14 +148,13 @@ export const startEventBus = async (options: LocalEventBusOptions): Promise<Loca
       return;
     }
     const results: PutEventsResultEntry[] = [];
-    const accepted: BusEvent[] = [];
+    const accepted: { event: BusEvent; busName: string }[] = [];
     for (const entry of entries) {
       const outcome = acceptEntry(entry, { knownBuses: [options.busName], region });
       results.push(outcome.result);
-      // Events on the default bus are accepted; no rule of ours listens there.
-      if (outcome.accepted?.busName === options.busName) accepted.push(outcome.accepted.event);
+      if (outcome.accepted) accepted.push(outcome.accepted);
     }
-    for (const event of accepted) route(event);
+    for (const { event, busName } of accepted) route(event, busName);
     const failed = results.filter((result) => 'ErrorCode' in result).length;
     sendJson(response, 200, { FailedEntryCount: failed, Entries: results }, {}, 'application/x-amz-json-1.1');
   };
@@ -198,6 +204,11 @@ export const startEventBus = async (options: LocalEventBusOptions): Promise<Loca
     },
     waitForIdle: () =>
       inFlight === 0 ? Promise.resolve() : new Promise<void>((resolveIdle) => idleWaiters.push(resolveIdle)),
+    publishServiceEvent: (event) =>
+      route(
+        { version: '0', id: randomUUID(), account: LOCAL_ACCOUNT_ID, region, ...event } as BusEvent,
+        'default',
+      ),
     stop: async () => {
       stopping.abort();
       await closeServer(server);

@@ -16,6 +16,7 @@ import { startScheduledFunctions } from './scheduled-functions.ts';
 import { startSchedulerApi } from './scheduler-api.ts';
 import { startSesEmulator } from './ses-emulator.ts';
 import { type LocalSqs, startLocalSqs } from './sqs-queues.ts';
+import { type SesEvents, startSesEvents } from './ses-events.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
 
@@ -42,6 +43,8 @@ export interface LocalRuntimeOptions {
   quiet?: boolean;
   /** Handlers to use instead of the catalog's modules (tests that need fakes). */
   handlers?: Partial<Record<LambdaFunctionName, LambdaHandler>>;
+  /** Port of the open/click tracking server (local/ses-events.ts), default 0 (a free port). */
+  trackingPort?: number;
   /** Retry tuning for the bus and the stream poller (tests make failures quick). */
   retry?: { attempts?: number; baseDelayMs?: number };
 }
@@ -53,6 +56,9 @@ export interface LocalRuntime {
   dynamodbEndpoint: string;
   tableName: string;
   bus: LocalEventBus;
+  /** SES's sending events locally: base URL of `/open/<messageId>` and `/click/<messageId>?url=`. */
+  trackingUrl: string;
+  sesEvents: SesEvents;
   poller: StreamPoller;
   /** The second mapping on the stream: import chunks → import worker. */
   importPoller: StreamPoller;
@@ -75,6 +81,8 @@ let running = false;
  * in the same process (another test in the same file) reuses the bus port so they still reach it.
  */
 let lastBusPort = 0;
+/** Likewise for the SES client (SES_ENDPOINT): the SES events front keeps its port. */
+let lastSesFrontPort = 0;
 
 /**
  * Sets what handlers read, before any handler module is imported. Dummy credentials on purpose:
@@ -134,6 +142,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const bus = await startBus(lastBusPort).catch(() => startBus(0));
     lastBusPort = Number(new URL(bus.endpoint).port);
     stops.push(bus.stop);
+    const startSesFront = (sesPort: number) =>
+      startSesEvents({
+        emulatorEndpoint: ses.endpoint,
+        bus,
+        host: options.host,
+        sesPort,
+        trackingPort: options.trackingPort,
+        log,
+      });
+    const sesEvents = await startSesFront(lastSesFrontPort).catch(() => startSesFront(0));
+    lastSesFrontPort = Number(new URL(sesEvents.sesEndpoint).port);
+    stops.push(sesEvents.stop);
 
     // EventBridge Scheduler's stand-in: campaign schedules invoke the dispatcher from here.
     const schedulerApi = await startSchedulerApi({
@@ -175,7 +195,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       [ENV.eventBusName]: EVENT_BUS_NAME,
       [ENV.dynamodbEndpoint]: dynamodb.endpoint,
       [ENV.eventBridgeEndpoint]: bus.endpoint,
-      [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.sesEndpoint]: sesEvents.sesEndpoint,
+      [ENV.sesConfigurationSet]: process.env[ENV.sesConfigurationSet] || 'cirrus-crm-local',
       [ENV.schedulerEndpoint]: schedulerApi.endpoint,
       [ENV.campaignScheduleGroup]: 'cirrus-campaigns',
       [ENV.campaignSchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/local-scheduler`,
@@ -227,6 +248,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       for (let round = 0; round < 100; round++) {
         await importPoller.waitForIdle();
         await poller.waitForIdle();
+        await sesEvents.waitForIdle();
         await bus.waitForIdle();
         await localQueues.waitForIdle();
         const delivered = () =>
@@ -252,6 +274,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       dynamodbEndpoint: dynamodb.endpoint,
       tableName,
       bus,
+      trackingUrl: sesEvents.trackingUrl,
+      sesEvents,
       poller,
       importPoller,
       queues: localQueues,

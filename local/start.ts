@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole backend on this machine. `npm start -- --in-memory` for throwaway data;
- * PORT (default 3000), SES_PORT (default 8005) and HOST (default 127.0.0.1) change where it listens.
+ * PORT (default 3000), SES_PORT (default 8005), TRACKING_PORT (default 8006) and HOST (default 127.0.0.1) change where it listens.
  */
 import { join, relative } from 'node:path';
 import { ROLES } from '#shared/domain/actor';
@@ -10,10 +10,11 @@ import { startLocalRuntime } from './runtime.ts';
 const inMemory = process.argv.includes('--in-memory');
 const port = Number(process.env.PORT ?? 3000);
 const sesPort = Number(process.env.SES_PORT ?? 8005);
+const trackingPort = Number(process.env.TRACKING_PORT ?? 8006);
 
 let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
 try {
-  runtime = await startLocalRuntime({ port, sesPort, inMemory, host: process.env.HOST });
+  runtime = await startLocalRuntime({ port, sesPort, trackingPort, inMemory, host: process.env.HOST });
 } catch (error) {
   console.error(
     `Could not start the local runtime: ${error instanceof Error ? error.message : String(error)}`,
@@ -33,6 +34,7 @@ Cirrus CRM is running locally (DynamoDB Local started in ${(runtime.dynamodbStar
   Docs      ${api}/docs
   OpenAPI   ${api}/openapi.json
   Mailbox   ${runtime.mailboxUrl}
+  Tracking  ${runtime.trackingUrl}/open/<messageId>, /click/<messageId>?url=<link>  (SES open/click events)
   Data      ${data}
 
 Get a token (roles: ${ROLES.join(', ')}):

@@ -1,5 +1,9 @@
 import { API_THROTTLING } from '#shared/api/limits';
 import {
+  assertValidConversionWindow,
+  DEFAULT_CONVERSION_WINDOW_DAYS,
+} from '#shared/domain/conversion-window';
+import {
   assertValidThresholds,
   DEFAULT_THRESHOLDS,
   type LifecycleThresholds,
@@ -35,6 +39,7 @@ export const ENV = {
   campaignSendQueueUrl: 'CAMPAIGN_SEND_QUEUE_URL',
   campaignSenderConcurrency: 'CAMPAIGN_SENDER_CONCURRENCY',
   sqsEndpoint: 'SQS_ENDPOINT',
+  conversionWindowDays: 'CONVERSION_WINDOW_DAYS',
 } as const;
 
 const optional = (name: string): string | undefined => {
@@ -113,6 +118,12 @@ export const config = {
   },
   get campaignSendQueueUrl() {
     return required(ENV.campaignSendQueueUrl);
+  },
+  /** Days after a campaign click in which a purchase is that campaign's conversion (1..90, default 7). */
+  get conversionWindowDays() {
+    return assertValidConversionWindow(
+      Number(optional(ENV.conversionWindowDays) ?? DEFAULT_CONVERSION_WINDOW_DAYS),
+    );
   },
   get idempotencyTtlSeconds() {
     return Number(optional(ENV.idempotencyTtlSeconds) ?? 24 * 60 * 60);

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -28,12 +28,17 @@ export class EventRules extends Construct {
 
   constructor(scope: Construct, id: string, props: EventRulesProps) {
     super(scope, id);
+    // AWS services (SES's configuration set events) publish on the account's default bus.
+    const defaultBus = props.rules.some((definition) => definition.bus === 'default')
+      ? EventBus.fromEventBusName(this, 'DefaultBus', 'default')
+      : undefined;
     for (const definition of props.rules) {
+      const bus = definition.bus === 'default' && defaultBus ? defaultBus : props.bus;
       const dlq = new DeadLetterQueue(this, `${definition.name}Dlq`, {
         description: `Events of rule ${definition.name} that EventBridge could not deliver to ${definition.target}; redrive them once the cause is fixed.`,
       });
       const rule = new Rule(this, definition.name, {
-        eventBus: props.bus,
+        eventBus: bus,
         description: definition.description,
         // events/rules.ts holds raw EventBridge patterns ('detail-type', not detailType); the
         // L2 copies unknown keys through unchanged.

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { MARKETABLE_SHARDS, shardOf } from '#shared/domain/audience';
@@ -34,6 +40,7 @@ import { failedConditions } from './transaction-errors.ts';
  * | Record a tracked event once (+ counter) | table | transaction: send record flag + shard counter          |
  * | Take / renew the dispatch lease         | table | pk = CAMPAIGN#<id>, sk = DISPATCH_LEASE (conditional)   |
  * | Attribute a purchase once (+ counters)  | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_CONVERSION#<purchase> |
+ * | A customer's last campaign click        | table | pk = CUSTOMER#<id>, sk = LAST_CAMPAIGN_CLICK            |
  *
  * States: sending → sent | failed; skipped is final from the start. A sender that dies between
  * claim and SES leaves `sending`: that person is not mailed again (we cannot know whether SES took
@@ -55,7 +62,23 @@ export const campaignSendKeys = {
     pk: customerKeys.partition(customerId),
     sk: `CAMPAIGN_CONVERSION#${purchaseId}`,
   }),
+  /** In the customer's partition: the campaign whose e-mail they clicked last (conversions). */
+  lastClick: (customerId: string) => ({
+    pk: customerKeys.partition(customerId),
+    sk: 'LAST_CAMPAIGN_CLICK',
+  }),
 };
+
+/**
+ * Sort-key prefixes of this module's items in a customer's partition that both records of a merge
+ * may hold (the same campaign, a last click each): the merge keeps the survivor's and moves the
+ * other under another key instead of failing on the clash.
+ */
+export const CUSTOMER_ITEM_PREFIXES = [
+  'CAMPAIGN_SEND#',
+  'CAMPAIGN_CONVERSION#',
+  'LAST_CAMPAIGN_CLICK',
+] as const;
 
 const table = () => config.tableName;
 
@@ -194,13 +217,23 @@ export const releaseClaim = async (campaignId: string, customerId: string): Prom
   }
 };
 
+/** A transaction entry another module builds (a timeline entry's Put, …). */
+export type TransactionEntry = Record<string, unknown>;
+
 /**
  * Records a tracked event (SES delivery, open, click, bounce, complaint; an unsubscribe) of a
  * campaign e-mail, the first time only: the send record gets `<event>At` and the counter moves in
- * the same transaction. False when it was already recorded, or the person has no send record of
- * the campaign (erased since, or a stray event).
+ * the same transaction, with `also` (the customer's timeline entry). False when it was already
+ * recorded, or the person has no send record of the campaign (erased since, or a stray event):
+ * then nothing of `also` is written either.
  */
-export const recordTrackedEvent = (campaignId: string, customerId: string, event: TrackedEvent, at: string) =>
+export const recordTrackedEvent = (
+  campaignId: string,
+  customerId: string,
+  event: TrackedEvent,
+  at: string,
+  also: readonly TransactionEntry[] = [],
+) =>
   transactOnce([
     {
       Update: {
@@ -213,7 +246,61 @@ export const recordTrackedEvent = (campaignId: string, customerId: string, event
       },
     },
     countIn(campaignId, customerId, { [event]: 1 }),
+    ...also,
   ]);
+
+/** The check that the person still has a send record of the campaign (not erased, not stray). */
+const sendRecordExists = (campaignId: string, customerId: string) => ({
+  ConditionCheck: {
+    TableName: table(),
+    Key: campaignSendKeys.record(campaignId, customerId),
+    ConditionExpression: 'attribute_exists(pk)',
+  },
+});
+
+/**
+ * Writes `entries` (a timeline entry of an event that is not counted, such as a transient
+ * bounce) only while the send record exists, so nothing lands in an erased person's partition.
+ * False when a condition failed (no send record, or an entry that exists already).
+ */
+export const recordUncounted = (
+  campaignId: string,
+  customerId: string,
+  entries: readonly TransactionEntry[],
+) => transactOnce([sendRecordExists(campaignId, customerId), ...entries]);
+
+/**
+ * Remembers the customer's latest campaign click (for conversions): replaces an older click only,
+ * so events arriving out of order keep the latest; needs the send record (an erased person gets
+ * nothing back). False when a later click is already remembered or there is no send record.
+ */
+export const rememberLastClick = (campaignId: string, customerId: string, clickedAt: string) =>
+  transactOnce([
+    sendRecordExists(campaignId, customerId),
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...campaignSendKeys.lastClick(customerId),
+          type: 'campaign-last-click',
+          campaignId,
+          clickedAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR clickedAt < :at',
+        ExpressionAttributeValues: { ':at': clickedAt },
+      },
+    },
+  ]);
+
+/** The customer's latest campaign click, if any (strongly consistent). */
+export const getLastClick = async (
+  customerId: string,
+): Promise<{ campaignId: string; clickedAt: string } | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: table(), Key: campaignSendKeys.lastClick(customerId), ConsistentRead: true }),
+  );
+  return Item ? { campaignId: String(Item.campaignId), clickedAt: String(Item.clickedAt) } : undefined;
+};
 
 /**
  * The right to queue a campaign's audience until `until` (epoch ms): taken when nobody holds it or
@@ -318,7 +405,9 @@ export const getCampaignCounters = async (
 
 /**
  * Attributes a purchase to the campaign whose e-mail the buyer clicked, once per purchase: the
- * marker `CONVERSION#<purchaseId>` on the send record's partition guards the counters.
+ * marker `CAMPAIGN_CONVERSION#<purchaseId>` in the buyer's partition guards the counters, and the
+ * send record must still exist (an erased buyer's late event writes nothing). False when the
+ * purchase was attributed already or there is no send record.
  */
 export const recordConversion = (
   campaignId: string,
@@ -341,5 +430,6 @@ export const recordConversion = (
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    sendRecordExists(campaignId, customerId),
     countIn(campaignId, customerId, { conversions: 1, [`revenue.${purchase.currency}`]: purchase.amount }),
   ]);

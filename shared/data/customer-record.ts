@@ -2,6 +2,7 @@ import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } fro
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { ConcurrentWrite } from '#shared/domain/errors';
+import { CUSTOMER_ITEM_PREFIXES } from './campaign-sends.ts';
 import { customerKeys, type Tombstone, tombstonePut } from './customers.ts';
 import { outboxKeysAbout } from './outbox.ts';
 import { deleteOrderGuard, orderGuardHandOver } from './purchase-orders.ts';
@@ -67,8 +68,17 @@ export const moveCustomerChildren = async (sourceId: string, targetId: string): 
     const children = (await readCustomerPartition(sourceId)).filter((item) => item.sk !== TOMBSTONE_SK);
     if (children.length === 0) return moved;
     // A ledger kind the survivor already has keeps its history under another key.
+    // (and so does a campaign item both records hold: see campaign-sends.ts)
     const survivorLedger = new Set(
-      (await readCustomerPartition(targetId, { sortKeyPrefix: 'EMAIL#' })).map((item) => item.sk),
+      (
+        await Promise.all(
+          ['EMAIL#', ...CUSTOMER_ITEM_PREFIXES].map((sortKeyPrefix) =>
+            readCustomerPartition(targetId, { sortKeyPrefix }),
+          ),
+        )
+      )
+        .flat()
+        .map((item) => item.sk),
     );
     try {
       for (let i = 0; i < children.length; i += MOVES_PER_TRANSACTION) {

@@ -174,8 +174,33 @@ export const Unsubscribe = z
   .meta({ id: 'Unsubscribe', description: 'E-mail marketing consent withdrawn through an unsubscribe link' });
 export type Unsubscribe = z.infer<typeof Unsubscribe>;
 
+/** What SES told us about a campaign e-mail (counted once per recipient and event). */
+export const EMAIL_EVENTS = ['delivered', 'opened', 'clicked', 'bounced', 'complained'] as const;
+export type EmailEventName = (typeof EMAIL_EVENTS)[number];
+
+export const EmailActivity = z
+  .strictObject({
+    kind: z.literal('email'),
+    ...entryBase,
+    event: z.enum(EMAIL_EVENTS).meta({
+      description:
+        "`delivered`: accepted by the recipient's mail server; `opened`, `clicked`: the first open and click; " +
+        '`bounced`: refused (see `bounceType`); `complained`: marked as spam',
+    }),
+    messageKind: z.literal('campaign').meta({ description: 'The kind of e-mail' }),
+    campaignId: Ulid.meta({ description: 'The campaign whose e-mail it was' }),
+    bounceType: z.enum(['permanent', 'transient', 'undetermined']).optional().meta({
+      description: 'For `bounced`: a permanent bounce suppresses the address, a transient one does not',
+    }),
+  })
+  .meta({
+    id: 'EmailActivity',
+    description: 'A delivery, first open or click, bounce or complaint of a campaign e-mail',
+  });
+export type EmailActivity = z.infer<typeof EmailActivity>;
+
 export const TimelineEntry = z
-  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange, Unsubscribe])
+  .discriminatedUnion('kind', [Purchase, Interaction, LifecycleChange, Unsubscribe, EmailActivity])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

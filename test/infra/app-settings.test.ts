@@ -25,6 +25,15 @@ describe('app settings from context', () => {
     expect(settingsFrom({ apiRateLimit: '25' }).apiRateLimit).toBe(25);
     expect(() => settingsFrom({ apiBurstLimit: 'many' })).toThrow(/apiBurstLimit/);
   });
+
+  it('takes a conversion window of 1 to 90 whole days, and refuses others at synth', () => {
+    expect(settingsFrom({}).conversionWindowDays).toBeUndefined();
+    expect(settingsFrom({ conversionWindowDays: '14' }).conversionWindowDays).toBe(14);
+    expect(settingsFrom({ conversionWindowDays: 90 }).conversionWindowDays).toBe(90);
+    for (const bad of ['0', '91', '2.5', 'week']) {
+      expect(() => settingsFrom({ conversionWindowDays: bad })).toThrow(/conversionWindowDays/);
+    }
+  });
 });
 
 describe('senderIdentities', () => {

@@ -276,6 +276,38 @@ describe('least privilege', () => {
   });
 });
 
+describe('least privilege: tracking', () => {
+  it('emailEvents may use single items and transactions of the table only: no index, no SES, no bus', () => {
+    const statements = statementsOf('emailEvents');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+    expect(actionsOf(statements)).not.toContain('sqs:ReceiveMessage');
+  });
+
+  it('campaignOutcomes may read and transact items, never delete, query, send or publish', () => {
+    const statements = statementsOf('campaignOutcomes');
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+    expect(actionsOf(statements).filter((action) => /^(ses|events):/.test(action))).toEqual([]);
+    // SQS only to send its own failed invocations to its on-failure queue.
+    expect(actionsOf(statements)).not.toContain('sqs:ReceiveMessage');
+  });
+});
+
 describe('campaign schedules', () => {
   const roles = resourcesOf(template, 'AWS::IAM::Role');
   const [schedulerRoleId, schedulerRole] =

@@ -133,6 +133,26 @@ describe('stateful stack: e-mail and outputs', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 
+  it("publishes the set's deliveries, bounces, complaints, opens and clicks to the default bus", () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
+    const [destination] = Object.values(
+      template.findResources('AWS::SES::ConfigurationSetEventDestination'),
+    ) as { Properties: { EventDestination: Record<string, unknown> } }[];
+    const target = destination?.Properties.EventDestination as {
+      Enabled?: boolean;
+      MatchingEventTypes: string[];
+      EventBridgeDestination: { EventBusArn: unknown };
+    };
+    expect([...target.MatchingEventTypes].sort()).toEqual([
+      'bounce',
+      'click',
+      'complaint',
+      'delivery',
+      'open',
+    ]);
+    expect(JSON.stringify(target.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
+  });
+
   it('outputs the table, bus, user pool and client', () => {
     for (const name of ['TableName', 'EventBusName', 'UserPoolId', 'UserPoolClientId']) {
       template.hasOutput(name, { Value: Match.anyValue() });

@@ -157,7 +157,9 @@ describe('local runtime', () => {
       EVENT_BUS_NAME: 'cirrus-crm',
       DYNAMODB_ENDPOINT: runtime.dynamodbEndpoint,
       EVENTBRIDGE_ENDPOINT: runtime.bus.endpoint,
-      SES_ENDPOINT: runtime.sesEndpoint,
+      // The SES events front (local/ses-events.ts), which forwards to the emulator.
+      SES_ENDPOINT: runtime.sesEvents.sesEndpoint,
+      SES_CONFIGURATION_SET: 'cirrus-crm-local',
       PUBLIC_BASE_URL: runtime.apiUrl,
       AWS_REGION: 'us-east-1',
     });

@@ -15,8 +15,8 @@ import { cirrusHome } from './paths.ts';
 import { startScheduledFunctions } from './scheduled-functions.ts';
 import { startSchedulerApi } from './scheduler-api.ts';
 import { startSesEmulator } from './ses-emulator.ts';
-import { type LocalSqs, startLocalSqs } from './sqs-queues.ts';
 import { type SesEvents, startSesEvents } from './ses-events.ts';
+import { type LocalSqs, startLocalSqs } from './sqs-queues.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { ensureTable } from './table.ts';
 

@@ -139,6 +139,9 @@ describe('campaign sending end to end', () => {
     expect(perAddress.has(outsider)).toBe(false);
     expect(messages.every((message) => message.subject === 'For you, Member')).toBe(true);
     expect(suite.runtime.queues.deadLetters).toHaveLength(0);
+    // The local SES stand-in reported each delivery (as SES does through EventBridge).
+    const tracked = await call('GET', '/campaigns/{id}', { path, role: 'marketing' });
+    expect(tracked.body.report.tracking).toMatchObject({ delivered: expectedRecipients.length, bounced: 0 });
     expect(suite.api.violations).toEqual([]);
   }, 240_000);
 });

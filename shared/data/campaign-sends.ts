@@ -110,20 +110,22 @@ const transactOnce = async (items: Record<string, unknown>[]): Promise<boolean> 
   }
 };
 
+/** A recipient's send record, as first written (claimed, or skipped at once). */
+const sendRecord = (campaignId: string, customerId: string, fields: Record<string, unknown>) => ({
+  ...campaignSendKeys.record(campaignId, customerId),
+  type: 'campaign-send',
+  campaignId,
+  customerId,
+  ...fields,
+});
+
 /** Claims a recipient before sending. False: already claimed, sent, failed or skipped. */
 export const claimSend = async (campaignId: string, customerId: string, now: string): Promise<boolean> => {
   try {
     await documentClient.send(
       new PutCommand({
         TableName: table(),
-        Item: {
-          ...campaignSendKeys.record(campaignId, customerId),
-          type: 'campaign-send',
-          campaignId,
-          customerId,
-          status: 'sending',
-          claimedAt: now,
-        },
+        Item: sendRecord(campaignId, customerId, { status: 'sending', claimedAt: now }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -140,16 +142,12 @@ export const recordSkip = (campaignId: string, customerId: string, reason: SkipR
     {
       Put: {
         TableName: table(),
-        Item: {
-          ...campaignSendKeys.record(campaignId, customerId),
-          type: 'campaign-send',
-          campaignId,
-          customerId,
+        Item: sendRecord(campaignId, customerId, {
           status: 'skipped',
           reason,
           claimedAt: now,
           settledAt: now,
-        },
+        }),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -54,6 +54,10 @@ export type DispatchOutcome = { started: false } | { started: true; campaignId: 
 /** A dispatcher holds its lease this long past its last sign of life (it renews after each batch). */
 const LEASE_MS = 60_000;
 
+/** Takes or renews the dispatch lease for LEASE_MS more; false when another dispatcher holds it. */
+const holdLease = (campaignId: string, owner: string) =>
+  sends.takeDispatchLease(campaignId, owner, Date.now(), Date.now() + LEASE_MS);
+
 /**
  * The campaign a dispatch may work on: newly started, or one of this scheduling still being
  * queued, and then only with the dispatch lease (so duplicates of a schedule queue nothing while
@@ -61,10 +65,7 @@ const LEASE_MS = 60_000;
  */
 const campaignToQueue = async (input: DispatchInput, owner: string): Promise<Campaign | undefined> => {
   const campaign = (await startCampaign(input)) ?? (await campaignStillQueueing(input));
-  if (!campaign) return undefined;
-  return (await sends.takeDispatchLease(campaign.id, owner, Date.now(), Date.now() + LEASE_MS))
-    ? campaign
-    : undefined;
+  return campaign && (await holdLease(campaign.id, owner)) ? campaign : undefined;
 };
 
 const campaignStillQueueing = async (input: DispatchInput): Promise<Campaign | undefined> => {
@@ -79,7 +80,7 @@ export const dispatchCampaign = async (input: DispatchInput): Promise<DispatchOu
   const campaign = await campaignToQueue(input, owner);
   if (!campaign) return { started: false };
   const renewLease = async () => {
-    if (!(await sends.takeDispatchLease(campaign.id, owner, Date.now(), Date.now() + LEASE_MS))) {
+    if (!(await holdLease(campaign.id, owner))) {
       throw new Error('Another dispatcher took over this campaign (this one was too slow): stopping');
     }
   };

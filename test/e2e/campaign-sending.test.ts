@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useE2eSuite } from '../helpers/e2e-client.ts';
+import { useE2eSuite, waitFor } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
 
 /**
@@ -37,15 +37,6 @@ const inParallel = async <T>(count: number, width: number, task: (i: number) => 
 const wallTimeUtc = (secondsAhead: number) =>
   new Date(Date.now() + secondsAhead * 1000).toISOString().slice(0, 19);
 
-const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-};
-
 describe('campaign sending end to end', () => {
   it('sends exactly one e-mail to each consenting, non-suppressed member of a 1,000-customer segment', async () => {
     const tag = `drop-${run}`;
@@ -62,7 +53,7 @@ describe('campaign sending end to end', () => {
     const imported = await waitFor(
       () => call('GET', '/imports/{id}', { path: `/imports/${started.body.id}`, role: 'admin' }),
       (read) => read.body.status !== 'queued' && read.body.status !== 'running',
-      120_000,
+      { timeoutMs: 120_000 },
     );
     expect(imported.body).toMatchObject({ status: 'completed', created: SEEDED, skipped: 0 });
     await inParallel(SEEDED, 8, async (i) => {
@@ -111,7 +102,7 @@ describe('campaign sending end to end', () => {
     const done = await waitFor(
       () => call('GET', '/campaigns/{id}', { path, role: 'marketing' }),
       (read) => read.body.status === 'sent',
-      120_000,
+      { timeoutMs: 120_000 },
     );
     await suite.runtime.waitForIdle();
     expect(done.body).toMatchObject({ status: 'sent', completedAt: expect.any(String) });

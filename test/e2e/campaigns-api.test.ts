@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useE2eSuite } from '../helpers/e2e-client.ts';
+import { useE2eSuite, waitFor } from '../helpers/e2e-client.ts';
 import { mailbox } from '../support/mailbox.ts';
 
 /**
@@ -24,15 +24,6 @@ const wallTimeIn = (timeZone: string, seconds: number) =>
   })
     .format(new Date(Date.now() + seconds * 1000))
     .replace(' ', 'T');
-
-const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
 
 beforeAll(async () => {
   segmentId = (

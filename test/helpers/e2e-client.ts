@@ -81,3 +81,17 @@ export const useE2eSuite = () => {
   const call = (...args: Parameters<ContractClient['call']>) => suite.api.call(...args);
   return { suite, call };
 };
+
+/** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value read. */
+export const waitFor = async <T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 15_000, everyMs = 250 } = {},
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+};

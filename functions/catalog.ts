@@ -124,3 +124,27 @@ export const lambdaFunctions = {
 } as const;
 
 export type LambdaFunctionName = keyof typeof lambdaFunctions;
+
+type FunctionDefinition = (typeof lambdaFunctions)[LambdaFunctionName];
+
+/**
+ * How long each kind of function may run, unless its entry sets `timeoutSeconds`. The CDK app,
+ * the local runtime and the tests' Lambda contexts all read it here.
+ */
+const TIMEOUT_SECONDS_BY_KIND: Record<FunctionDefinition['kind'], number> = {
+  api: 10,
+  stream: 30,
+  event: 30,
+  // A daily job walks every buyer whose recency crossed a threshold: it gets Lambda's longest run.
+  schedule: 900,
+  // A queue consumer paces itself at its share of the SES rate: 50 recipients at a slow account's
+  // rate take minutes (the queue's visibility timeout is six times this).
+  queue: 300,
+};
+
+export const timeoutSecondsOf = (name: LambdaFunctionName): number => {
+  const definition: FunctionDefinition = lambdaFunctions[name];
+  return 'timeoutSeconds' in definition
+    ? definition.timeoutSeconds
+    : TIMEOUT_SECONDS_BY_KIND[definition.kind];
+};

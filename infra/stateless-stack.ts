@@ -107,7 +107,7 @@ export class StatelessStack extends Stack {
       names.map((name) => {
         const definition = lambdaFunctions[name];
         const fn = new CrmFunction(this, pascal(name), {
-          definition,
+          name,
           environment,
           bundledFiles: bundledFiles[name],
         });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { type LambdaFunctionName, lambdaFunctions, timeoutSecondsOf } from '#functions/catalog';
 import { createLambdaContext } from './lambda-context.ts';
 import { repoRoot } from './paths.ts';
 
@@ -46,13 +46,18 @@ export const loadHandler = (functionName: LambdaFunctionName): Promise<LambdaHan
   return loaded;
 };
 
-/** Default timeouts: API handlers must answer before API Gateway's 30 s integration timeout. */
-const DEFAULT_TIMEOUT_MS: Record<string, number> = { api: 29_000, queue: 300_000 };
+/**
+ * A function's local timeout: its timeout in AWS (functions/catalog.ts), but at least a minute,
+ * because a laptop or a 2-core CI machine that also runs DynamoDB Local is slower than Lambda. API
+ * functions get API Gateway's longest wait instead, 29 s, as the local server answers like it.
+ */
+const localTimeoutMs = (functionName: LambdaFunctionName): number =>
+  lambdaFunctions[functionName].kind === 'api' ? 29_000 : Math.max(timeoutSecondsOf(functionName), 60) * 1000;
 
 export interface InvokerOptions {
   /** Handlers to use instead of the catalog's modules (tests use small fakes). */
   handlers?: Partial<Record<LambdaFunctionName, LambdaHandler>>;
-  /** Overrides the per-kind default timeout (29 s for API functions, 60 s otherwise). */
+  /** Overrides the function's local timeout (29 s for API functions, its AWS timeout but ≥ 60 s otherwise). */
   timeoutMs?: number;
 }
 
@@ -65,7 +70,7 @@ export const createInvoker =
   (options: InvokerOptions = {}): Invoker =>
   async (functionName, event) => {
     const handler = options.handlers?.[functionName] ?? (await loadHandler(functionName));
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS[lambdaFunctions[functionName].kind] ?? 60_000;
+    const timeoutMs = options.timeoutMs ?? localTimeoutMs(functionName);
     const context = createLambdaContext(functionName, { timeoutMs });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

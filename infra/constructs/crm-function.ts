@@ -7,23 +7,20 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { type LambdaFunctionName, lambdaFunctions, timeoutSecondsOf } from '#functions/catalog';
 import { type BundledFile, lambdaEsbuildOptions } from '../bundling-options.ts';
 import { REPO_ROOT } from '../repo-root.ts';
 
 type FunctionDefinition = (typeof lambdaFunctions)[LambdaFunctionName];
 type FunctionKind = FunctionDefinition['kind'];
 
-/** API handlers get more memory (and with it more CPU) for latency; background work gets time. */
-const SIZING: Record<FunctionKind, { memorySize: number; timeout: Duration }> = {
-  api: { memorySize: 1024, timeout: Duration.seconds(10) },
-  stream: { memorySize: 512, timeout: Duration.seconds(30) },
-  event: { memorySize: 512, timeout: Duration.seconds(30) },
-  // A daily job walks every buyer whose recency crossed a threshold: it gets Lambda's longest run.
-  schedule: { memorySize: 512, timeout: Duration.minutes(15) },
-  // A queue consumer paces itself at its share of the SES rate: 50 recipients at a slow account's
-  // rate take minutes (the queue's visibility timeout is six times this).
-  queue: { memorySize: 512, timeout: Duration.minutes(5) },
+/** API handlers get more memory (and with it more CPU) for latency; background work needs less. */
+const MEMORY_MB: Record<FunctionKind, number> = {
+  api: 1024,
+  stream: 512,
+  event: 512,
+  schedule: 512,
+  queue: 512,
 };
 
 /** DynamoDB data-plane actions a function may be granted, without the `dynamodb:` prefix. */
@@ -40,7 +37,7 @@ export type TableAction =
   | 'ConditionCheckItem';
 
 export interface CrmFunctionProps {
-  definition: FunctionDefinition;
+  name: LambdaFunctionName;
   environment: Record<string, string>;
   /** Files copied next to the bundle (see bundling-options.ts). */
   bundledFiles?: readonly BundledFile[];
@@ -59,7 +56,8 @@ export class CrmFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CrmFunctionProps) {
     super(scope, id);
-    const { definition, bundledFiles = [] } = props;
+    const { name, bundledFiles = [] } = props;
+    const definition: FunctionDefinition = lambdaFunctions[name];
     const esbuild = lambdaEsbuildOptions;
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
@@ -79,8 +77,8 @@ export class CrmFunction extends Construct {
       description: definition.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      ...SIZING[definition.kind],
-      ...('timeoutSeconds' in definition ? { timeout: Duration.seconds(definition.timeoutSeconds) } : {}),
+      memorySize: MEMORY_MB[definition.kind],
+      timeout: Duration.seconds(timeoutSecondsOf(name)),
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { type LambdaFunctionName, timeoutSecondsOf } from '#functions/catalog';
+import { createLambdaContext } from '#local/lambda-context';
 
 /** An API Gateway HTTP API (payload 2.0) event as the JWT authorizer hands it to Lambda. */
 export const apiEvent = (options: {
@@ -64,19 +66,11 @@ export const apiEvent = (options: {
   };
 };
 
-export const lambdaContext = (functionName = 'test'): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-  memoryLimitInMB: '1024',
-  awsRequestId: 'aws-req-1',
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/**
+ * A Lambda context for calling a catalog function's handler directly: the local runtime's, with the
+ * function's timeout in AWS, so middleware that watches the remaining time behaves as deployed.
+ */
+export const lambdaContext = (functionName: LambdaFunctionName): Context =>
+  createLambdaContext(functionName, { timeoutMs: timeoutSecondsOf(functionName) * 1000 });
 
 export const jsonBody = (result: unknown) => JSON.parse((result as { body: string }).body);

@@ -44,7 +44,10 @@ export const asUser = (role: Role, userId = `dev-${role}`) => {
     // The route table says which function serves the route, as API Gateway's integrations do.
     const fn = operations.find((operation) => `${operation.method} ${operation.path}` === routeKey)?.function;
     const target = (fn && apiHandlers[fn as ApiFunctionName]) || handler;
-    const result = (await target(apiEvent({ routeKey, claims, ...options }), lambdaContext('api'))) as {
+    const result = (await target(
+      apiEvent({ routeKey, claims, ...options }),
+      lambdaContext((fn as LambdaFunctionName | undefined) ?? 'customersApi'),
+    )) as {
       statusCode: number;
       headers?: Record<string, string>;
       body?: string;

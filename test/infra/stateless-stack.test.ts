@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { rules } from '#events/rules';
-import { type LambdaFunctionName, lambdaFunctions } from '#functions/catalog';
+import { type LambdaFunctionName, lambdaFunctions, timeoutSecondsOf } from '#functions/catalog';
 import { queues } from '#functions/queues';
 import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
@@ -31,7 +31,12 @@ describe('stateless stack: functions', () => {
       Handler: 'index.handler',
       MemorySize: lambdaFunctions[name].kind === 'api' ? 1024 : 512,
     });
-    expect(fn.Timeout).toBeGreaterThan(0);
+    expect(fn.Timeout).toBe(timeoutSecondsOf(name));
+  });
+
+  it('gives API functions 10 s and the daily jobs Lambda’s longest run', () => {
+    expect(functions[functionLogicalId(template, 'customersApi')]?.Properties.Timeout).toBe(10);
+    expect(functions[functionLogicalId(template, 'lifecycleReview')]?.Properties.Timeout).toBe(900);
   });
 
   it.each(names)('%s logs to its own log group with a retention', (name) => {

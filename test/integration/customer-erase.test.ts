@@ -131,7 +131,7 @@ describe('POST /customers/{id}/erase', () => {
     const [event] = (await outboxEvents('customer.erased')).filter(
       (e) => (e.detail as { data: { customerId: string } }).data.customerId === person.id,
     );
-    await cleanup(event as never, lambdaContext('cleanup'));
+    await cleanup(event as never, lambdaContext('customerCleanup'));
     expect(await itemsMentioning(person.email, person.twinEmail, person.phone, person.name)).toEqual([]);
   });
 

@@ -180,10 +180,10 @@ describe('POST /customers/{id}/merge', () => {
       (e) => (e.detail as { data: { mergedId: string } }).data.mergedId === source.id,
     );
     expect(event).toBeDefined();
-    await cleanup(event as never, lambdaContext('cleanup'));
+    await cleanup(event as never, lambdaContext('customerCleanup'));
     expect((await timelineOf(target.id)).filter((e) => e.kind === 'interaction')).toHaveLength(40);
     // Delivered again: nothing left to move, nothing duplicated.
-    await cleanup(event as never, lambdaContext('cleanup'));
+    await cleanup(event as never, lambdaContext('customerCleanup'));
     expect((await timelineOf(target.id)).filter((e) => e.kind === 'interaction')).toHaveLength(40);
   });
 

@@ -47,7 +47,7 @@ describe('companies handler', () => {
     );
     const result = await companies(
       apiEvent({ routeKey: 'DELETE /companies/{id}', pathParameters: { id } }),
-      lambdaContext('companies'),
+      lambdaContext('companiesApi'),
     );
     expect(result).toMatchObject({ statusCode: 409 });
     expect(jsonBody(result).detail).toMatch(/^1 person is linked/);
@@ -63,7 +63,7 @@ describe('settings handler', () => {
         body: { fields: [{ key: 'plan', label: 'Plan', type: 'enum', options: ['free', 'pro'] }] },
         headers,
       }),
-      lambdaContext('settings'),
+      lambdaContext('settingsApi'),
     );
 
   it('answers 412 when the definitions changed between the read and the conditional write', async () => {
@@ -82,7 +82,7 @@ describe('settings handler', () => {
     ddb.on(GetCommand).rejects(throttled);
     const result = await settings(
       apiEvent({ routeKey: 'GET /settings/custom-fields' }),
-      lambdaContext('settings'),
+      lambdaContext('settingsApi'),
     );
     expect(result).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
   });

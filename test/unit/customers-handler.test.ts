@@ -12,7 +12,7 @@ import { apiEvent, jsonBody, lambdaContext } from '../helpers/api-event.ts';
 
 /** The customers handler's edges, with DynamoDB mocked: auth, parsing, and AWS failure paths. */
 const ddb = mockClient(DynamoDBDocumentClient);
-const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, lambdaContext('customers'));
+const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, lambdaContext('customersApi'));
 const create = (
   body: unknown,
   headers: Record<string, string> = {},

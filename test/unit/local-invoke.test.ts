@@ -38,6 +38,18 @@ describe('createInvoker', () => {
     expect(remaining).toBeGreaterThan(28_000);
   });
 
+  it('gives other functions their AWS timeout locally, never less than a minute', async () => {
+    let remaining = 0;
+    const handler = (async (_: unknown, context: Context) => {
+      remaining = context.getRemainingTimeInMillis();
+    }) as LambdaHandler;
+    await createInvoker({ handlers: { lifecycleReview: handler } })('lifecycleReview', {});
+    expect(remaining).toBeGreaterThan(899_000);
+    await createInvoker({ handlers: { emailEvents: handler } })('emailEvents', {});
+    expect(remaining).toBeGreaterThan(59_000);
+    expect(remaining).toBeLessThanOrEqual(60_000);
+  });
+
   it('fails an invocation that outlives its timeout, with Lambda’s message', async () => {
     const handler = (() => new Promise(() => {})) as LambdaHandler;
     const invoke = createInvoker({ handlers: { welcomeEmail: handler }, timeoutMs: 50 });

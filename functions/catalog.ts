@@ -1,3 +1,5 @@
+import { CAMPAIGN_SENDER_TIMEOUT_SECONDS } from '#shared/domain/campaign-progress';
+
 /**
  * Every Lambda function of the app: the CDK app creates one function per entry, the local runtime
  * loads the same modules, and `npm run bench` bundles each. Paths are relative to the repo root.
@@ -97,6 +99,8 @@ export const lambdaFunctions = {
     entry: 'functions/consumers/campaign-sender.ts',
     description: 'Mails queued campaign recipients once each, at its share of the SES send rate',
     kind: 'queue',
+    /** A claim older than this has no living holder (shared/domain/campaign-progress.ts). */
+    timeoutSeconds: CAMPAIGN_SENDER_TIMEOUT_SECONDS,
   },
   automationsApi: {
     entry: 'functions/api/automations.ts',

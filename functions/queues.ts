@@ -1,4 +1,5 @@
 import { ENV } from '#shared/config';
+import { CAMPAIGN_SENDER_TIMEOUT_SECONDS } from '#shared/domain/campaign-progress';
 import type { LambdaFunctionName } from './catalog.ts';
 
 /**
@@ -27,7 +28,7 @@ export const queues = {
     // One message (up to 50 recipients) per invocation: the sender paces itself, so a bigger
     // batch would only make a failed message wait behind others.
     batchSize: 1,
-    visibilityTimeoutSeconds: 6 * 5 * 60,
+    visibilityTimeoutSeconds: 6 * CAMPAIGN_SENDER_TIMEOUT_SECONDS,
     maxReceiveCount: 5,
     producers: ['campaignDispatcher'],
     urlVariable: ENV.campaignSendQueueUrl,

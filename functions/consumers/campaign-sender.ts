@@ -16,8 +16,9 @@ class RecipientsLeft extends Error {
 
 /**
  * Campaign send queue → one message (up to 50 recipients) mailed at this sender's share of the
- * SES rate. A message with recipients left (SES throttled past every backoff, a network error) is
- * reported as a batch item failure and redelivered; the recipients already done are skipped then.
+ * SES rate. A message with recipients left (SES throttled past every backoff, a network error,
+ * another sender mid-send) is reported as a batch item failure and redelivered; the recipients
+ * already done are skipped then.
  * A malformed message fails each time and ends in the queue's dead-letter queue.
  */
 const sendRecord = async (record: SQSRecord) => {
@@ -25,7 +26,8 @@ const sendRecord = async (record: SQSRecord) => {
   logger.appendKeys({ campaignId: message.campaignId, messageId: record.messageId });
   const outcome = await sendCampaignBatch(message);
   logger.info('Campaign batch done', { ...outcome });
-  if (outcome.released > 0) throw new RecipientsLeft(outcome.released);
+  const left = outcome.released + outcome.heldElsewhere;
+  if (left > 0) throw new RecipientsLeft(left);
 };
 
 /**

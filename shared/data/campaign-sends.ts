@@ -13,6 +13,7 @@ import {
   type CampaignCounterName,
   type CampaignCounters,
   emptyCounters,
+  OUTCOME_UNKNOWN,
   type SkipReason,
   type TrackedEvent,
 } from '#shared/domain/campaign-progress';
@@ -33,19 +34,23 @@ import { failedConditions } from './transaction-errors.ts';
  * partition. Each counter moves in the same transaction as the send record it counts, and only
  * when the record changes state, so every count is exact under retries.
  *
- * | Access pattern                          | Index | Key condition                                          |
- * |-----------------------------------------|-------|--------------------------------------------------------|
- * | Claim / skip / settle one recipient     | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_SEND#<campaignId>    |
- * | A campaign's counters (16 shards)       | table | BatchGet pk = CAMPAIGN#<id>#STATS#<0..15>, sk = STATS  |
- * | Record a tracked event once (+ counter) | table | transaction: send record flag + shard counter          |
- * | Take / renew the dispatch lease         | table | pk = CAMPAIGN#<id>, sk = DISPATCH_LEASE (conditional)   |
- * | Attribute a purchase once (+ counters)  | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_CONVERSION#<purchase> |
- * | A customer's last campaign click        | table | pk = CUSTOMER#<id>, sk = LAST_CAMPAIGN_CLICK            |
+ * | Access pattern                           | Index | Key condition                                           |
+ * |------------------------------------------|-------|---------------------------------------------------------|
+ * | Claim / skip / settle / read a recipient | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_SEND#<campaignId>     |
+ * | A campaign's counters (16 shards)        | table | BatchGet pk = CAMPAIGN#<id>#STATS#<0..15>, sk = STATS   |
+ * | Record a tracked event once (+ counter)  | table | transaction: send record flag + shard counter           |
+ * | Take / renew the dispatch lease          | table | pk = CAMPAIGN#<id>, sk = DISPATCH_LEASE (conditional)   |
+ * | Attribute a purchase once (+ counters)   | table | pk = CUSTOMER#<id>, sk = CAMPAIGN_CONVERSION#<purchase> |
+ * | A customer's last campaign click         | table | pk = CUSTOMER#<id>, sk = LAST_CAMPAIGN_CLICK            |
  *
  * States: sending → sent | failed; skipped is final from the start. A sender that dies between
- * claim and SES leaves `sending`: that person is not mailed again (we cannot know whether SES took
- * it; at most once beats twice), and the campaign finishes without them (see sendingStuck).
+ * claim and SES leaves `sending`: the message's redelivery fails that claim as `outcome-unknown`
+ * once no sender can still hold it (failAbandonedClaim). That person is not mailed again: we
+ * cannot know whether SES took it, and at most once beats twice.
  */
+
+/** Where a recipient's send is. */
+export type SendStatus = 'sending' | 'sent' | 'failed' | 'skipped';
 export const campaignSendKeys = {
   record: (campaignId: string, customerId: string) => ({
     pk: customerKeys.partition(customerId),
@@ -154,11 +159,15 @@ export const recordSkip = (campaignId: string, customerId: string, reason: SkipR
     countIn(campaignId, customerId, { [`skipped.${reason}`]: 1 }),
   ]);
 
+/**
+ * Settles a `sending` claim (and, with `claimedAt`, only that claim) and counts the outcome, once.
+ */
 const settle = (
   campaignId: string,
   customerId: string,
   set: Record<string, unknown>,
   counter: CampaignCounterName,
+  claimedAt?: string,
 ) =>
   transactOnce([
     {
@@ -168,13 +177,16 @@ const settle = (
         UpdateExpression: `SET ${Object.keys(set)
           .map((_, i) => `#s${i} = :s${i}`)
           .join(', ')}`,
-        ConditionExpression: '#status = :sending',
+        ConditionExpression:
+          claimedAt === undefined ? '#status = :sending' : '#status = :sending AND #claimedAt = :claimedAt',
         ExpressionAttributeNames: {
           '#status': 'status',
+          ...(claimedAt === undefined ? {} : { '#claimedAt': 'claimedAt' }),
           ...Object.fromEntries(Object.keys(set).map((name, i) => [`#s${i}`, name])),
         },
         ExpressionAttributeValues: {
           ':sending': 'sending',
+          ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }),
           ...Object.fromEntries(Object.values(set).map((value, i) => [`:s${i}`, value])),
         },
       },
@@ -194,6 +206,36 @@ export const markFailed = (campaignId: string, customerId: string, reason: strin
     { status: 'failed', failure: reason.slice(0, 300), settledAt: now },
     'failed',
   );
+
+/**
+ * Fails a claim whose sender died holding it (see claimAbandoned): SES may or may not have taken
+ * the message, and mailing again could mail twice. False when it was settled or claimed anew.
+ */
+export const failAbandonedClaim = (campaignId: string, customerId: string, claimedAt: string, now: string) =>
+  settle(
+    campaignId,
+    customerId,
+    { status: 'failed', failure: OUTCOME_UNKNOWN, settledAt: now },
+    'failed',
+    claimedAt,
+  );
+
+/** A recipient's send record as it is now, if they have one. */
+export const getSendRecord = async (
+  campaignId: string,
+  customerId: string,
+): Promise<{ status: SendStatus; claimedAt: string } | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: table(),
+      Key: campaignSendKeys.record(campaignId, customerId),
+      ConsistentRead: true,
+      ProjectionExpression: '#status, claimedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  return Item && { status: Item.status as SendStatus, claimedAt: String(Item.claimedAt) };
+};
 
 /**
  * Gives a claim back when sending failed for a passing reason (throttled past every backoff, a

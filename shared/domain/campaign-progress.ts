@@ -73,6 +73,19 @@ export const sendDecision = (
   return { send: true, to };
 };
 
+/** A sender runs at most this long (its Lambda timeout, functions/catalog.ts). */
+export const CAMPAIGN_SENDER_TIMEOUT_SECONDS = 300;
+
+/** Why a claim was failed without knowing what SES did: its sender died holding it. */
+export const OUTCOME_UNKNOWN = 'outcome-unknown';
+
+/**
+ * Whether a `sending` claim has outlived every sender that could hold it: Lambda stopped its
+ * holder at the timeout, so nobody will settle it. A minute more covers clocks that disagree.
+ */
+export const claimAbandoned = (claimedAt: string, now: string): boolean =>
+  Date.parse(now) - Date.parse(claimedAt) > (CAMPAIGN_SENDER_TIMEOUT_SECONDS + 60) * 1000;
+
 /** What `GET /campaigns/{id}` shows from the counters. */
 export const campaignReport = (counters: CampaignCounters, queueComplete: boolean): CampaignReport => {
   const revenue = Object.entries(counters.revenue)

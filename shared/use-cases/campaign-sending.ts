@@ -9,7 +9,12 @@ import { isSuppressed } from '#shared/data/suppressions';
 import { getTemplate } from '#shared/data/templates';
 import { MARKETABLE_SHARDS } from '#shared/domain/audience';
 import * as rules from '#shared/domain/campaign';
-import { everyoneHandled, type SkipReason, sendDecision } from '#shared/domain/campaign-progress';
+import {
+  claimAbandoned,
+  everyoneHandled,
+  type SkipReason,
+  sendDecision,
+} from '#shared/domain/campaign-progress';
 import { Unprocessable } from '#shared/domain/errors';
 import { buildMarketingMessage } from '#shared/email/marketing-message';
 import { sendRawEmail } from '#shared/email/send-email';
@@ -38,8 +43,9 @@ import { unsubscribeTokenFor } from './unsubscribe.ts';
  * Sender (one SQS message):
  * 1. Read the recipients as they are now (strongly consistent) and the suppression list: no
  *    consent, suppressed, no address, erased/merged → a `skipped` record with its reason.
- * 2. Claim the send record (`attribute_not_exists`) BEFORE calling SES; someone else holds it →
- *    nothing to do (a redelivery or a concurrent sender).
+ * 2. Claim the send record (`attribute_not_exists`) BEFORE calling SES. Someone else has it:
+ *    settled → nothing to do; abandoned by a sender that died → failed as `outcome-unknown`;
+ *    being worked on → the message comes back later to check (see claimHeldElsewhere).
  * 3. Wait for the pace (this sender's share of the SES rate), send, back off while SES throttles.
  * 4. `sent` (or `failed` when SES rejects the message for good), counted in the same transaction.
  *    A passing failure gives the claim back and the message is redelivered.
@@ -140,6 +146,8 @@ export interface BatchOutcome {
   alreadyHandled: number;
   /** Recipients whose claim was given back: the message must be delivered again. */
   released: number;
+  /** Recipients another sender is mailing right now: the message comes back to see them settled. */
+  heldElsewhere: number;
 }
 
 type RecipientOutcome = keyof BatchOutcome;
@@ -161,7 +169,8 @@ const sendToRecipient = async (
       ? 'skipped'
       : 'alreadyHandled';
   }
-  if (!(await sends.claimSend(campaign.id, customerId, nowIso()))) return 'alreadyHandled';
+  if (!(await sends.claimSend(campaign.id, customerId, nowIso())))
+    return claimHeldElsewhere(campaign.id, customerId);
   try {
     const message = await buildMarketingMessage({
       template,
@@ -190,6 +199,25 @@ const sendToRecipient = async (
   }
 };
 
+/**
+ * Someone else has the recipient's send record. Settled: nothing to do. A claim no living sender
+ * can hold (its sender died between claim and SES): failed as `outcome-unknown`, never mailed
+ * again. A claim being worked on now, or given back a moment ago: this message comes back later,
+ * so that a holder that dies (while SQS deleted this duplicate) still gets its claim settled.
+ */
+const claimHeldElsewhere = async (campaignId: string, customerId: string): Promise<RecipientOutcome> => {
+  const record = await sends.getSendRecord(campaignId, customerId);
+  if (record && record.status !== 'sending') return 'alreadyHandled';
+  const now = nowIso();
+  if (record && claimAbandoned(record.claimedAt, now)) {
+    logger.warn('A sender died holding this claim: failed as outcome-unknown', { customerId });
+    return (await sends.failAbandonedClaim(campaignId, customerId, record.claimedAt, now))
+      ? 'failed'
+      : 'alreadyHandled';
+  }
+  return 'heldElsewhere';
+};
+
 /** The template was deleted after the campaign started: nothing can be rendered, for anyone. */
 const failWithoutTemplate = async (campaignId: string, customerId: string): Promise<RecipientOutcome> =>
   (await sends.claimSend(campaignId, customerId, nowIso())) &&
@@ -197,9 +225,16 @@ const failWithoutTemplate = async (campaignId: string, customerId: string): Prom
     ? 'failed'
     : 'alreadyHandled';
 
-/** Sends one queue message's recipients; `released > 0` asks the caller for a redelivery. */
+/** Sends one queue message's recipients; `released` or `heldElsewhere` > 0 asks for a redelivery. */
 export const sendCampaignBatch = async (message: CampaignSendMessage): Promise<BatchOutcome> => {
-  const outcome: BatchOutcome = { sent: 0, skipped: 0, failed: 0, alreadyHandled: 0, released: 0 };
+  const outcome: BatchOutcome = {
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    alreadyHandled: 0,
+    released: 0,
+    heldElsewhere: 0,
+  };
   const campaign = await store.getCampaign(message.campaignId, { consistent: true });
   if (campaign?.status !== 'sending') {
     logger.warn('Nothing to send: the campaign is not sending', { status: campaign?.status });

@@ -3,13 +3,14 @@ import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as sender } from '#functions/consumers/campaign-sender';
 import { handler as dispatcher } from '#functions/scheduled/campaign-dispatcher';
 import { ensureTable } from '#local/table';
 import { scheduler } from '#shared/clients/scheduler';
 import { ses } from '#shared/clients/ses';
 import { sqs } from '#shared/clients/sqs';
+import { claimSend } from '#shared/data/campaign-sends';
 import { lambdaContext } from '../helpers/api-event.ts';
 import { asUser } from '../helpers/customers-api.ts';
 import { allItems } from '../helpers/table-items.ts';
@@ -219,6 +220,46 @@ describe('campaign sending', () => {
     expect(sends.map((item) => item.status).sort()).toEqual(['failed', 'sent']);
     expect(await mailbox().messagesFor(address('flaky', 0))).toHaveLength(0);
     expect(await mailbox().messagesFor(address('flaky', 1))).toHaveLength(1);
+  });
+
+  it('fails a claim whose sender died before SES answered, without mailing that person, and waits for a live one', async () => {
+    const [abandoned, inFlight, free] = (await createCustomers('dead', 3)) as [string, string, string];
+    const { id, bodies } = await dispatchCampaign('dead');
+    // One sender died after its claim ten minutes ago; another claimed a moment ago and is mid-send.
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    expect(await claimSend(id, abandoned, tenMinutesAgo)).toBe(true);
+    expect(await claimSend(id, inFlight, new Date().toISOString())).toBe(true);
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+
+    const first = await Promise.all(bodies.map((body) => deliver(body)));
+    // The live claim's message comes back later, to see it settled.
+    expect(first.flatMap((result) => result.batchItemFailures)).toHaveLength(1);
+    const box = mailbox();
+    expect(await box.messagesFor(address('dead', 0))).toHaveLength(0);
+    expect(await box.messagesFor(address('dead', 1))).toHaveLength(0);
+    expect(await box.messagesFor(address('dead', 2))).toHaveLength(1);
+    const statusOf = async (customerId: string) =>
+      (await allItems()).find(
+        (item) => item.type === 'campaign-send' && item.campaignId === id && item.customerId === customerId,
+      );
+    expect(await statusOf(abandoned)).toMatchObject({ status: 'failed', failure: 'outcome-unknown' });
+    expect(await statusOf(inFlight)).toMatchObject({ status: 'sending' });
+    expect(await statusOf(free)).toMatchObject({ status: 'sent' });
+    let read = await report(id);
+    expect(read.status).toBe('sending');
+    expect(read.report.progress).toMatchObject({ queued: 3, sent: 1, failed: 1 });
+
+    // The second holder dies too: by the redelivery its claim has outlived any sender.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    const redelivered = await Promise.all(bodies.map((body) => deliver(body, 2)));
+    vi.useRealTimers();
+    expect(redelivered.flatMap((result) => result.batchItemFailures)).toHaveLength(0);
+    expect(await box.messagesFor(address('dead', 1))).toHaveLength(0);
+    expect(await box.messagesFor(address('dead', 2))).toHaveLength(1);
+    read = await report(id);
+    expect(read.report.progress).toMatchObject({ queued: 3, sent: 1, failed: 2 });
+    expect(read.status).toBe('sent');
   });
 
   it('resumes a dispatch that died half-way, and a repeated schedule then queues nothing more', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CAMPAIGN_SENDER_TIMEOUT_SECONDS,
   campaignReport,
+  claimAbandoned,
   emptyCounters,
   everyoneHandled,
   sendDecision,
@@ -128,6 +130,22 @@ describe('sendDecision', () => {
     });
     expect(sendDecision(withdrawn, true)).toEqual({ send: false, reason: 'no-consent' });
     expect(sendDecision(person(), true)).toEqual({ send: false, reason: 'suppressed' });
+  });
+});
+
+describe('claimAbandoned', () => {
+  const claimedAt = '2026-11-25T10:00:00.000Z';
+  const after = (seconds: number) => new Date(Date.parse(claimedAt) + seconds * 1000).toISOString();
+
+  it('keeps a claim its sender may still hold: up to its timeout and a minute for clocks', () => {
+    expect(claimAbandoned(claimedAt, after(0))).toBe(false);
+    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS))).toBe(false);
+    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 60))).toBe(false);
+  });
+
+  it('gives up a claim older than any sender can live', () => {
+    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 61))).toBe(true);
+    expect(claimAbandoned(claimedAt, after(86_400))).toBe(true);
   });
 });
 

@@ -167,7 +167,7 @@ const sendToRecipient = async (
   if (!decision.send) {
     return (await sends.recordSkip(campaign.id, customerId, decision.reason satisfies SkipReason, nowIso()))
       ? 'skipped'
-      : 'alreadyHandled';
+      : claimHeldElsewhere(campaign.id, customerId);
   }
   if (!(await sends.claimSend(campaign.id, customerId, nowIso())))
     return claimHeldElsewhere(campaign.id, customerId);
@@ -219,11 +219,13 @@ const claimHeldElsewhere = async (campaignId: string, customerId: string): Promi
 };
 
 /** The template was deleted after the campaign started: nothing can be rendered, for anyone. */
-const failWithoutTemplate = async (campaignId: string, customerId: string): Promise<RecipientOutcome> =>
-  (await sends.claimSend(campaignId, customerId, nowIso())) &&
-  (await sends.markFailed(campaignId, customerId, 'template-gone', nowIso()))
+const failWithoutTemplate = async (campaignId: string, customerId: string): Promise<RecipientOutcome> => {
+  if (!(await sends.claimSend(campaignId, customerId, nowIso())))
+    return claimHeldElsewhere(campaignId, customerId);
+  return (await sends.markFailed(campaignId, customerId, 'template-gone', nowIso()))
     ? 'failed'
     : 'alreadyHandled';
+};
 
 /** Sends one queue message's recipients; `released` or `heldElsewhere` > 0 asks for a redelivery. */
 export const sendCampaignBatch = async (message: CampaignSendMessage): Promise<BatchOutcome> => {

@@ -223,12 +223,23 @@ describe('campaign sending', () => {
   });
 
   it('fails a claim whose sender died before SES answered, without mailing that person, and waits for a live one', async () => {
-    const [abandoned, inFlight, free] = (await createCustomers('dead', 3)) as [string, string, string];
+    const [abandoned, inFlight, free, withdrawn] = (await createCustomers('dead', 4)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const { id, bodies } = await dispatchCampaign('dead');
-    // One sender died after its claim ten minutes ago; another claimed a moment ago and is mid-send.
+    // Senders died after their claims ten minutes ago (one of those people has withdrawn consent
+    // since); another sender claimed a moment ago and is mid-send.
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
     expect(await claimSend(id, abandoned, tenMinutesAgo)).toBe(true);
+    expect(await claimSend(id, withdrawn, tenMinutesAgo)).toBe(true);
     expect(await claimSend(id, inFlight, new Date().toISOString())).toBe(true);
+    await admin.request('PATCH /customers/{id}', {
+      pathParameters: { id: withdrawn },
+      body: { consent: { email: { status: 'denied', source: 'preferences' } } },
+    });
     sesMock.on(SendRawEmailCommand).callsFake(passThrough);
 
     const first = await Promise.all(bodies.map((body) => deliver(body)));
@@ -238,16 +249,18 @@ describe('campaign sending', () => {
     expect(await box.messagesFor(address('dead', 0))).toHaveLength(0);
     expect(await box.messagesFor(address('dead', 1))).toHaveLength(0);
     expect(await box.messagesFor(address('dead', 2))).toHaveLength(1);
+    expect(await box.messagesFor(address('dead', 3))).toHaveLength(0);
     const statusOf = async (customerId: string) =>
       (await allItems()).find(
         (item) => item.type === 'campaign-send' && item.campaignId === id && item.customerId === customerId,
       );
     expect(await statusOf(abandoned)).toMatchObject({ status: 'failed', failure: 'outcome-unknown' });
+    expect(await statusOf(withdrawn)).toMatchObject({ status: 'failed', failure: 'outcome-unknown' });
     expect(await statusOf(inFlight)).toMatchObject({ status: 'sending' });
     expect(await statusOf(free)).toMatchObject({ status: 'sent' });
     let read = await report(id);
     expect(read.status).toBe('sending');
-    expect(read.report.progress).toMatchObject({ queued: 3, sent: 1, failed: 1 });
+    expect(read.report.progress).toMatchObject({ queued: 4, sent: 1, failed: 2, skipped: 0 });
 
     // The second holder dies too: by the redelivery its claim has outlived any sender.
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -258,7 +271,7 @@ describe('campaign sending', () => {
     expect(await box.messagesFor(address('dead', 1))).toHaveLength(0);
     expect(await box.messagesFor(address('dead', 2))).toHaveLength(1);
     read = await report(id);
-    expect(read.report.progress).toMatchObject({ queued: 3, sent: 1, failed: 2 });
+    expect(read.report.progress).toMatchObject({ queued: 4, sent: 1, failed: 3, skipped: 0 });
     expect(read.status).toBe('sent');
   });
 

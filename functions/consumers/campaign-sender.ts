@@ -4,7 +4,8 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CampaignSendMessage } from '#shared/messaging/campaign-send-queue';
 import { logger } from '#shared/observability/logger';
-import { sendCampaignBatch } from '#shared/use-cases/campaign-sending';
+import { sendCampaignBatch } from '#shared/use-cases/campaign-sender';
+import { queues } from '../queues.ts';
 
 /** Thrown for a message whose recipients are not all done: SQS delivers it again. */
 class RecipientsLeft extends Error {
@@ -21,12 +22,15 @@ class RecipientsLeft extends Error {
  * already done are skipped then.
  * A malformed message fails each time and ends in the queue's dead-letter queue.
  */
-const sendRecord = async (record: SQSRecord) => {
+const sendRecord = async (record: SQSRecord, context: Context) => {
   const message = CampaignSendMessage.parse(JSON.parse(record.body));
   logger.appendKeys({ campaignId: message.campaignId, messageId: record.messageId });
-  const outcome = await sendCampaignBatch(message);
+  const outcome = await sendCampaignBatch(message, {
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    lastDelivery: Number(record.attributes.ApproximateReceiveCount) >= queues.campaignSend.maxReceiveCount,
+  });
   logger.info('Campaign batch done', { ...outcome });
-  const left = outcome.released + outcome.heldElsewhere;
+  const left = outcome.released + outcome.unsettled;
   if (left > 0) throw new RecipientsLeft(left);
 };
 
@@ -35,9 +39,14 @@ const sendRecord = async (record: SQSRecord) => {
  * invocations in one process (Lambda never does within a container).
  */
 const sendCampaignMessages = (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, sendRecord, new BatchProcessor(EventType.SQS), {
-    context,
-    throwOnFullBatchFailure: false,
-  });
+  processPartialResponse(
+    event,
+    (record: SQSRecord) => sendRecord(record, context),
+    new BatchProcessor(EventType.SQS),
+    {
+      context,
+      throwOnFullBatchFailure: false,
+    },
+  );
 
 export const handler = middy(sendCampaignMessages).use(injectLambdaContext(logger, { resetKeys: true }));

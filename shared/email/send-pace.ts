@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class SendPace {
   private nextAt: number | undefined;
-  private readonly intervalMs: number;
+  readonly intervalMs: number;
 
   constructor(
     messagesPerSecond: number,

@@ -1,12 +1,14 @@
 import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as sender } from '#functions/consumers/campaign-sender';
 import { handler as dispatcher } from '#functions/scheduled/campaign-dispatcher';
 import { ensureTable } from '#local/table';
+import { documentClient } from '#shared/clients/dynamodb';
 import { scheduler } from '#shared/clients/scheduler';
 import { ses } from '#shared/clients/ses';
 import { sqs } from '#shared/clients/sqs';
@@ -104,25 +106,39 @@ const dispatchCampaign = async (label: string, options: { failQueueing?: boolean
 };
 
 let delivery = 0;
+const sqsEvent = (body: string, receiveCount: number) =>
+  ({
+    Records: [
+      {
+        messageId: `m-${++delivery}`,
+        receiptHandle: 'r',
+        body,
+        attributes: { ApproximateReceiveCount: String(receiveCount) },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:campaignSend',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  }) as unknown as SQSEvent;
 const deliver = (body: string, receiveCount = 1) =>
-  sender(
-    {
-      Records: [
-        {
-          messageId: `m-${++delivery}`,
-          receiptHandle: 'r',
-          body,
-          attributes: { ApproximateReceiveCount: String(receiveCount) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:campaignSend',
-          awsRegion: 'us-east-1',
-        },
-      ],
-    } as unknown as SQSEvent,
-    lambdaContext('campaignSender'),
-  ) as Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+  sender(sqsEvent(body, receiveCount), lambdaContext('campaignSender')) as Promise<{
+    batchItemFailures: { itemIdentifier: string }[];
+  }>;
+
+const rawOf = (input: { RawMessage?: { Data?: Uint8Array } }) =>
+  Buffer.from(input.RawMessage?.Data ?? []).toString();
+/** An error SES answered with, as the SDK throws it. */
+const sesAnswered = (name: string, httpStatusCode: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
+const transactionConflict = () =>
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
+const sendRecordsOf = async (campaignId: string) =>
+  (await allItems()).filter((item) => item.type === 'campaign-send' && item.campaignId === campaignId);
 
 const report = async (id: string) =>
   (await marketing.request('GET /campaigns/{id}', { pathParameters: { id } })).body;
@@ -191,18 +207,14 @@ describe('campaign sending', () => {
     expect(read.status).toBe('sent');
   });
 
-  it('gives the claim back when SES keeps failing, so the redelivery sends; a rejected message is failed for good', async () => {
+  it('gives the claim back when SES did not take the message, so the redelivery sends; a rejected message is failed for good', async () => {
     const [rejected] = await createCustomers('flaky', 2);
     const { id, bodies } = await dispatchCampaign('flaky');
     sesMock.on(SendRawEmailCommand).callsFake(async (input) => {
-      if (
-        Buffer.from(input.RawMessage.Data)
-          .toString()
-          .includes(rejected as string)
-      ) {
+      if (rawOf(input).includes(rejected as string)) {
         throw Object.assign(new Error('Illegal address'), { name: 'MessageRejected' });
       }
-      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      throw sesAnswered('ServiceUnavailable', 503);
     });
     const first = await Promise.all(bodies.map((body) => deliver(body)));
     expect(first.flatMap((result) => result.batchItemFailures)).toHaveLength(1);
@@ -214,12 +226,81 @@ describe('campaign sending', () => {
     const read = await report(id);
     expect(read.report.progress).toMatchObject({ queued: 2, sent: 1, failed: 1, skipped: 0 });
     expect(read.status).toBe('sent');
-    const sends = (await allItems()).filter(
-      (item) => item.type === 'campaign-send' && item.campaignId === id,
-    );
-    expect(sends.map((item) => item.status).sort()).toEqual(['failed', 'sent']);
+    expect((await sendRecordsOf(id)).map((item) => item.status).sort()).toEqual(['failed', 'sent']);
     expect(await mailbox().messagesFor(address('flaky', 0))).toHaveLength(0);
     expect(await mailbox().messagesFor(address('flaky', 1))).toHaveLength(1);
+  });
+
+  it('never sends again when SES’s answer was lost, and fails what SQS will not bring back', async () => {
+    const [lost, paused] = (await createCustomers('lost', 2)) as [string, string];
+    const { id, bodies } = await dispatchCampaign('lost');
+    sesMock.on(SendRawEmailCommand).callsFake(async (input) => {
+      // The request went out and no answer came back: SES may have sent it.
+      if (rawOf(input).includes(lost))
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      throw sesAnswered('AccountSendingPausedException', 400);
+    });
+    // The fifth and last delivery of the message (the queue's maxReceiveCount).
+    const results = await Promise.all(bodies.map((body) => deliver(body, 5)));
+    expect(results.flatMap((result) => result.batchItemFailures)).toHaveLength(0);
+    const records = await sendRecordsOf(id);
+    expect(records.find((item) => item.customerId === lost)).toMatchObject({
+      status: 'failed',
+      failure: 'outcome-unknown',
+    });
+    expect(records.find((item) => item.customerId === paused)).toMatchObject({
+      status: 'failed',
+      failure: 'AccountSendingPausedException',
+    });
+    const read = await report(id);
+    expect(read.report.progress).toMatchObject({ queued: 2, sent: 0, failed: 2 });
+    expect(read.status).toBe('sent');
+
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    await Promise.all(bodies.map((body) => deliver(body, 1)));
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(2);
+  });
+
+  it('keeps a sent message counted once when its counter transaction loses races, and never sends it again', async () => {
+    await createCustomers('race', 3);
+    const { id, bodies } = await dispatchCampaign('race');
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    const send = documentClient.send.bind(documentClient);
+    let conflicts = 0;
+    vi.spyOn(documentClient, 'send').mockImplementation(((command: unknown) => {
+      const settlesSent =
+        command instanceof TransactWriteCommand &&
+        JSON.stringify(command.input).includes('"sent"') &&
+        conflicts++ % 2 === 0;
+      return settlesSent ? Promise.reject(transactionConflict()) : send(command as never);
+    }) as never);
+    try {
+      const results = await Promise.all(bodies.map((body) => deliver(body)));
+      expect(results.flatMap((result) => result.batchItemFailures)).toHaveLength(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(conflicts).toBeGreaterThanOrEqual(3);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(3);
+    const read = await report(id);
+    expect(read.report.progress).toMatchObject({ queued: 3, sent: 3, failed: 0 });
+    expect(read.status).toBe('sent');
+  });
+
+  it('gives the rest of a message back when the invocation runs out of time', async () => {
+    await createCustomers('late-run', 3);
+    const { id, bodies } = await dispatchCampaign('late-run');
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    const almostOver = { ...lambdaContext('campaignSender'), getRemainingTimeInMillis: () => 1_000 };
+    const results = (await Promise.all(bodies.map((body) => sender(sqsEvent(body, 1), almostOver)))) as {
+      batchItemFailures: unknown[];
+    }[];
+    expect(results.flatMap((result) => result.batchItemFailures)).toHaveLength(bodies.length);
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(await sendRecordsOf(id)).toHaveLength(0);
+
+    await Promise.all(bodies.map((body) => deliver(body, 2)));
+    expect((await report(id)).report.progress).toMatchObject({ queued: 3, sent: 3 });
   });
 
   it('fails a claim whose sender died before SES answered, without mailing that person, and waits for a live one', async () => {

@@ -135,17 +135,17 @@ describe('sendDecision', () => {
 
 describe('claimAbandoned', () => {
   const claimedAt = '2026-11-25T10:00:00.000Z';
-  const after = (seconds: number) => new Date(Date.parse(claimedAt) + seconds * 1000).toISOString();
+  const secondsLater = (seconds: number) => new Date(Date.parse(claimedAt) + seconds * 1000).toISOString();
 
   it('keeps a claim its sender may still hold: up to its timeout and a minute for clocks', () => {
-    expect(claimAbandoned(claimedAt, after(0))).toBe(false);
-    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS))).toBe(false);
-    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 60))).toBe(false);
+    expect(claimAbandoned(claimedAt, secondsLater(0))).toBe(false);
+    expect(claimAbandoned(claimedAt, secondsLater(CAMPAIGN_SENDER_TIMEOUT_SECONDS))).toBe(false);
+    expect(claimAbandoned(claimedAt, secondsLater(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 60))).toBe(false);
   });
 
   it('gives up a claim older than any sender can live', () => {
-    expect(claimAbandoned(claimedAt, after(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 61))).toBe(true);
-    expect(claimAbandoned(claimedAt, after(86_400))).toBe(true);
+    expect(claimAbandoned(claimedAt, secondsLater(CAMPAIGN_SENDER_TIMEOUT_SECONDS + 61))).toBe(true);
+    expect(claimAbandoned(claimedAt, secondsLater(86_400))).toBe(true);
   });
 });
 

@@ -1,7 +1,9 @@
 import type { Node } from 'constructs';
 import { CORS } from '#shared/api/cors';
 import { API_THROTTLING } from '#shared/api/limits';
+import { CAMPAIGN_SENDER_TIMEOUT_SECONDS } from '#shared/domain/campaign-progress';
 import { assertValidConversionWindow, MAX_CONVERSION_WINDOW_DAYS } from '#shared/domain/conversion-window';
+import { RECIPIENTS_PER_MESSAGE } from '#shared/messaging/campaign-send-queue';
 
 /**
  * Deployment settings read from CDK context (`cdk.json`, or `cdk deploy -c key=value`). Every key
@@ -86,8 +88,8 @@ export const readAppSettings = (node: Node): AppSettings => ({
   loyalMinOrders: positiveNumber(node, 'loyalMinOrders'),
   atRiskAfterDays: positiveNumber(node, 'atRiskAfterDays'),
   churnedAfterDays: positiveNumber(node, 'churnedAfterDays'),
-  sesMaxSendRate: positiveNumber(node, 'sesMaxSendRate') ?? DEFAULT_SETTINGS.sesMaxSendRate,
-  campaignSenderConcurrency: senderConcurrency(node),
+  sesMaxSendRate: sendRate(node),
+  campaignSenderConcurrency: senderConcurrency(node, sendRate(node)),
   conversionWindowDays: conversionWindow(node),
 });
 
@@ -104,12 +106,26 @@ const conversionWindow = (node: Node): number | undefined => {
   }
 };
 
-/** Lambda's SQS event source takes a maximum concurrency of 2..1000. */
-const senderConcurrency = (node: Node): number => {
+const sendRate = (node: Node): number =>
+  positiveNumber(node, 'sesMaxSendRate') ?? DEFAULT_SETTINGS.sesMaxSendRate;
+
+/**
+ * Lambda's SQS event source takes a maximum concurrency of 2..1000; and each sender, pacing at
+ * sesMaxSendRate / concurrency, must mail a message of 50 well within its 5 minutes (a minute to
+ * spare), or its recipients would wait for redeliveries.
+ */
+const senderConcurrency = (node: Node, sesMaxSendRate: number): number => {
   const value =
     positiveNumber(node, 'campaignSenderConcurrency') ?? DEFAULT_SETTINGS.campaignSenderConcurrency;
   if (!Number.isInteger(value) || value < 2 || value > 1000) {
     throw new Error('Context value campaignSenderConcurrency must be an integer from 2 to 1000');
+  }
+  const most = Math.floor((sesMaxSendRate * (CAMPAIGN_SENDER_TIMEOUT_SECONDS - 60)) / RECIPIENTS_PER_MESSAGE);
+  if (value > most) {
+    throw new Error(
+      `Context value campaignSenderConcurrency must be at most ${most} at sesMaxSendRate ${sesMaxSendRate}: ` +
+        `each sender must mail ${RECIPIENTS_PER_MESSAGE} recipients within ${CAMPAIGN_SENDER_TIMEOUT_SECONDS - 60} s`,
+    );
   }
   return value;
 };

@@ -47,9 +47,10 @@ export interface BackoffOptions {
 }
 
 /**
- * Runs `send`, retrying with exponential backoff (full jitter) while SES throttles, on top of the
- * SDK's own retries: a throttled message waits, it is never dropped. Other errors, and throttling
- * past the last attempt, are thrown for the caller to release the message for a later delivery.
+ * Runs `send`, retrying with exponential backoff (full jitter) while SES throttles (the SES client
+ * itself does not retry: see shared/clients/ses.ts): a throttled message waits, it is never
+ * dropped. Other errors, and throttling past the last attempt, are thrown for the caller to
+ * settle (see ses-failures.ts).
  */
 export const withThrottlingBackoff = async <T>(send: () => Promise<T>, options: BackoffOptions = {}) => {
   const attempts = options.attempts ?? 6;

@@ -1,7 +1,7 @@
 import { config } from '#shared/config';
 import { getAutomation } from '#shared/data/automations';
 import { getCustomer } from '#shared/data/customers';
-import { claimDelivery, settleDelivery } from '#shared/data/email-deliveries';
+import { claimDelivery } from '#shared/data/email-deliveries';
 import { marketableIdsByMonthDay } from '#shared/data/marketable';
 import { isSuppressed } from '#shared/data/suppressions';
 import { getTemplate } from '#shared/data/templates';
@@ -19,6 +19,7 @@ import { type BackoffOptions, SendPace, withThrottlingBackoff } from '#shared/em
 import { nowIso } from '#shared/ids';
 import { AUTOMATION_KINDS, type AutomationKind } from '#shared/schemas/automation';
 import type { Template } from '#shared/schemas/template';
+import { settleSent, settleUnsent } from './email-ledger.ts';
 import { unsubscribeTokenFor } from './unsubscribe.ts';
 
 export interface AutomatedEmailCounts {
@@ -69,7 +70,8 @@ const forEachConcurrently = async <T>(
  *    under one year), no e-mail consent or a suppressed address → skipped.
  * 2. Claim the year's ledger item (`birthday-2026`) BEFORE SES: held already → alreadySent.
  * 3. Render the template (unsubscribe link for this kind), wait for the pace, send (throttling is
- *    retried with backoff), settle `sent`; any failure settles `failed` (a later run may retry).
+ *    retried with backoff), settle `sent`. A failure before SES took it settles `failed` (a later
+ *    run may retry); one that may have reached SES leaves the claim `sending` (see settleUnsent).
  */
 const greet = async (
   customerId: string,
@@ -91,6 +93,7 @@ const greet = async (
   if (await isSuppressed(to)) return 'skipped';
   const ledgerKind = deliveryKindOf(kind, day);
   if (!(await claimDelivery(customer.id, ledgerKind, eventId, nowIso()))) return 'alreadySent';
+  let messageId: string;
   try {
     const message = await buildMarketingMessage({
       template,
@@ -100,16 +103,13 @@ const greet = async (
       unsubscribeToken: await unsubscribeTokenFor({ customerId: customer.id, kind }),
     });
     await options.pace.take();
-    const messageId = await withThrottlingBackoff(
-      () => sendRawEmail(message.raw, message.tags),
-      options.backoff,
-    );
-    await settleDelivery(customer.id, ledgerKind, { status: 'sent', messageId }, nowIso());
-    return 'sent';
+    messageId = await withThrottlingBackoff(() => sendRawEmail(message.raw, message.tags), options.backoff);
   } catch (error) {
-    await settleDelivery(customer.id, ledgerKind, { status: 'failed', reason: String(error) }, nowIso());
+    await settleUnsent(customer.id, ledgerKind, error);
     return 'failed';
   }
+  await settleSent(customer.id, ledgerKind, messageId);
+  return 'sent';
 };
 
 /**

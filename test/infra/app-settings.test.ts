@@ -26,6 +26,16 @@ describe('app settings from context', () => {
     expect(() => settingsFrom({ apiBurstLimit: 'many' })).toThrow(/apiBurstLimit/);
   });
 
+  it('keeps each campaign sender able to mail a message of 50 within its timeout', () => {
+    expect(
+      settingsFrom({ sesMaxSendRate: 14, campaignSenderConcurrency: 67 }).campaignSenderConcurrency,
+    ).toBe(67);
+    expect(() => settingsFrom({ sesMaxSendRate: 14, campaignSenderConcurrency: 68 })).toThrow(
+      /campaignSenderConcurrency must be at most 67 at sesMaxSendRate 14/,
+    );
+    expect(() => settingsFrom({ campaignSenderConcurrency: 1 })).toThrow(/from 2 to 1000/);
+  });
+
   it('takes a conversion window of 1 to 90 whole days, and refuses others at synth', () => {
     expect(settingsFrom({}).conversionWindowDays).toBeUndefined();
     expect(settingsFrom({ conversionWindowDays: '14' }).conversionWindowDays).toBe(14);

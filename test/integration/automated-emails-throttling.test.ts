@@ -1,7 +1,7 @@
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '#functions/scheduled/automated-emails';
 import { scheduledEvent } from '#local/scheduled-functions';
 import { ensureTable } from '#local/table';
@@ -112,5 +112,50 @@ describe('automated e-mails under SES throttling', () => {
     });
     expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     expect(await ledger(id, 'birthday-2027')).toMatchObject({ status: 'sent', messageId: 'ses-message-2' });
+  });
+
+  it('never sends again when SES’s answer was lost: the claim stays sending', async () => {
+    const id = await birthdayPerson('1980-05-03');
+    sesMock
+      .on(SendRawEmailCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    const options = { pace: new SendPace(1000, noWait) };
+    expect(await sendAutomatedEmails('2027-05-03T09:00:00.000Z', 'event-6', options)).toMatchObject({
+      failed: 1,
+    });
+    expect(await ledger(id, 'birthday-2027')).toMatchObject({ status: 'sending' });
+    sesMock.reset();
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'never' });
+    expect(await sendAutomatedEmails('2027-05-03T09:00:00.000Z', 'event-7', options)).toMatchObject({
+      sent: 0,
+      alreadySent: 1,
+    });
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+  });
+
+  it('never sends again when SES took it but the ledger write failed', async () => {
+    const id = await birthdayPerson('1980-06-04');
+    sesMock.on(SendRawEmailCommand).resolves({ MessageId: 'ses-message-9' });
+    const send = documentClient.send.bind(documentClient);
+    const failSettle = vi
+      .spyOn(documentClient, 'send')
+      .mockImplementation(((command: unknown) =>
+        command instanceof UpdateCommand && JSON.stringify(command.input).includes('"sent"')
+          ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+          : send(command as never)) as never);
+    const options = { pace: new SendPace(1000, noWait) };
+    try {
+      expect(await sendAutomatedEmails('2027-06-04T09:00:00.000Z', 'event-8', options)).toMatchObject({
+        sent: 1,
+      });
+    } finally {
+      failSettle.mockRestore();
+    }
+    expect(await ledger(id, 'birthday-2027')).toMatchObject({ status: 'sending' });
+    expect(await sendAutomatedEmails('2027-06-04T09:00:00.000Z', 'event-9', options)).toMatchObject({
+      sent: 0,
+      alreadySent: 1,
+    });
+    expect(sesMock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
   });
 });

@@ -76,14 +76,18 @@ export const campaignSendKeys = {
 
 /**
  * Sort-key prefixes of this module's items in a customer's partition that both records of a merge
- * may hold (the same campaign, a last click each): the merge keeps the survivor's and moves the
+ * may hold (a conversion guard, a last click each): the merge keeps the survivor's and moves the
  * other under another key instead of failing on the clash.
  */
-export const CUSTOMER_ITEM_PREFIXES = [
-  'CAMPAIGN_SEND#',
-  'CAMPAIGN_CONVERSION#',
-  'LAST_CAMPAIGN_CLICK',
-] as const;
+export const CUSTOMER_ITEM_PREFIXES = ['CAMPAIGN_CONVERSION#', 'LAST_CAMPAIGN_CLICK'] as const;
+
+/**
+ * Send records stay with the record they were queued for when it is merged away: a campaign may
+ * still be sending, and each queued id must find its own record (the merged id's redelivery, its
+ * SES events) so that it is counted once. An erase of the survivor purges them with the merged
+ * ids' partitions.
+ */
+export const staysWithMergedRecord = (sortKey: string): boolean => sortKey.startsWith('CAMPAIGN_SEND#');
 
 const table = () => config.tableName;
 

@@ -2,7 +2,7 @@ import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } fro
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
 import { ConcurrentWrite } from '#shared/domain/errors';
-import { CUSTOMER_ITEM_PREFIXES } from './campaign-sends.ts';
+import { CUSTOMER_ITEM_PREFIXES, staysWithMergedRecord } from './campaign-sends.ts';
 import { customerKeys, type Tombstone, tombstonePut } from './customers.ts';
 import { outboxKeysAbout } from './outbox.ts';
 import { deleteOrderGuard, orderGuardHandOver } from './purchase-orders.ts';
@@ -56,8 +56,8 @@ const MOVES_PER_TRANSACTION = 30;
 const MAX_PASSES = 10;
 
 /**
- * Moves every child of a merged customer (timeline entries, e-mail ledger, merge pointers) to the
- * survivor, a few dozen per transaction: each item's copy and deletion commit together, so a
+ * Moves every child of a merged customer (timeline entries, e-mail ledger, merge pointers; not its
+ * campaign send records, see staysWithMergedRecord) to the survivor, a few dozen per transaction: each item's copy and deletion commit together, so a
  * crash between transactions leaves every item in exactly one place, and running it again (a
  * retried request, the cleanup consumer) carries on where it stopped. Two movers at once make
  * each other's transactions fail; the loser re-reads and continues.
@@ -65,7 +65,9 @@ const MAX_PASSES = 10;
 export const moveCustomerChildren = async (sourceId: string, targetId: string): Promise<number> => {
   let moved = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const children = (await readCustomerPartition(sourceId)).filter((item) => item.sk !== TOMBSTONE_SK);
+    const children = (await readCustomerPartition(sourceId)).filter(
+      (item) => item.sk !== TOMBSTONE_SK && !staysWithMergedRecord(item.sk),
+    );
     if (children.length === 0) return moved;
     // A ledger kind the survivor already has keeps its history under another key.
     // (and so does a campaign item both records hold: see campaign-sends.ts)

@@ -72,7 +72,10 @@ export const CampaignProgress = z
     queued: Count.meta({ description: 'Recipients queued from the audience (final once `queueComplete`)' }),
     queueComplete: z.boolean().meta({ description: 'The dispatcher has queued the whole audience' }),
     sent: Count.meta({ description: 'Accepted by SES' }),
-    failed: Count.meta({ description: 'Refused by SES for good, or the template could not be rendered' }),
+    failed: Count.meta({
+      description:
+        'Refused by SES for good, the template could not be rendered, or whether SES took it is unknown (its answer was lost; never sent again)',
+    }),
     skipped: Count.meta({ description: 'Queued, but not mailed at send time (see skippedByReason)' }),
     skippedByReason: z
       .strictObject({

@@ -283,6 +283,20 @@ describe('campaign outcomes', () => {
       (item) => item.type === 'campaign-last-click' && String(item.pk).includes(survivor.customerId),
     );
     expect(lastClicks).toHaveLength(2);
+
+    // The merged id's send record stays where its queue entry and SES events look for it.
+    const duplicateSends = async () =>
+      (await allItems()).filter(
+        (item) => item.type === 'campaign-send' && item.customerId === duplicate.customerId,
+      );
+    expect((await duplicateSends()).map((item) => item.pk)).toEqual([`CUSTOMER#${duplicate.customerId}`]);
+    await onSes(
+      sesEvent('email-opened', duplicate.tags, { to: duplicate.address, messageId: duplicate.messageId }),
+    );
+    expect((await getCampaignCounters(survivor.campaignId)).counters.opened).toBe(1);
+    // Erasing the survivor purges it with the merged id's partition.
+    expect((await admin.erase(survivor.customerId)).status).toBe(200);
+    expect(await duplicateSends()).toEqual([]);
   });
 
   it('GDPR erase purges the tracking history, the last click and the conversion guards', async () => {

@@ -381,6 +381,33 @@ describe('campaign sending', () => {
     expect((await report(id)).report.progress).toMatchObject({ queued: 20, sent: 20 });
   });
 
+  it('finishes the campaign on the dispatcher’s retry when nobody could mark it sent before', async () => {
+    await createCustomers('unfinished', 2);
+    const { id, bodies } = await dispatchCampaign('unfinished');
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    // Every sender's closing check dies on the campaign write (as a dispatcher may die after
+    // recording the figures and before finishing).
+    const send = documentClient.send.bind(documentClient);
+    vi.spyOn(documentClient, 'send').mockImplementation(((command: unknown) =>
+      JSON.stringify((command as { input?: unknown }).input ?? {}).includes('completedAt')
+        ? Promise.reject(new Error('network down'))
+        : send(command as never)) as never);
+    try {
+      await Promise.all(bodies.map((body) => deliver(body)));
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await report(id)).status).toBe('sending');
+
+    const scheduleId = (await report(id)).schedule.scheduleId as string;
+    expect(
+      await dispatcher({ campaignId: id, scheduleId } as never, lambdaContext('campaignDispatcher')),
+    ).toEqual({ started: false });
+    const read = await report(id);
+    expect(read.status).toBe('sent');
+    expect(read.report.progress).toMatchObject({ queued: 2, sent: 2 });
+  });
+
   it('forgets who got a campaign when the person is erased; the counters keep only numbers', async () => {
     const [erased, kept] = (await createCustomers('forget', 2)) as [string, string];
     const { id, bodies } = await dispatchCampaign('forget');

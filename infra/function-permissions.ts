@@ -96,7 +96,7 @@ export const functionPermissions: Record<
         indexes: ['gsi3'] satisfies GlobalIndexName[],
       },
     ),
-  // Reads the campaign, template, recipients (BatchGet), suppression items and the signing key
+  // Reads the campaign, template, each recipient, suppression items and the signing key
   // (created once: PutItem); claims (Put) or releases (Delete) a send record; settles it with its
   // counter shard in a transaction (Update); reads the counters (BatchGet); finishes the campaign
   // (Put). SES for the mail. Queue reads: the event source mapping (WorkQueues).

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
@@ -396,21 +397,20 @@ export const releaseDispatchLease = async (campaignId: string, owner: string): P
  * that runs again after a crash writes the same figures instead of doubling them).
  */
 export const recordQueued = async (campaignId: string, queuedByShard: readonly number[]): Promise<void> => {
-  // Ten shards per transaction keeps well inside its limits; each Update is idempotent anyway.
-  for (let start = 0; start < queuedByShard.length; start += 10) {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: queuedByShard.slice(start, start + 10).map((queued, i) => ({
-          Update: {
-            TableName: table(),
-            Key: campaignSendKeys.stats(campaignId, start + i),
-            UpdateExpression: 'SET queued = :queued',
-            ExpressionAttributeValues: { ':queued': queued },
-          },
-        })),
-      }),
-    );
-  }
+  // One plain SET per shard, not a transaction: it would race the senders' counts on the same
+  // items, and each SET is idempotent (a re-run writes the same figure).
+  await Promise.all(
+    queuedByShard.map((queued, shard) =>
+      documentClient.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: campaignSendKeys.stats(campaignId, shard),
+          UpdateExpression: 'SET queued = :queued',
+          ExpressionAttributeValues: { ':queued': queued },
+        }),
+      ),
+    ),
+  );
 };
 
 /**

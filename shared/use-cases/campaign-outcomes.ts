@@ -2,6 +2,7 @@ import { config } from '#shared/config';
 import { getLastClick, recordConversion, recordTrackedEvent } from '#shared/data/campaign-sends';
 import { withinConversionWindow } from '#shared/domain/conversion-window';
 import type { Purchase, Unsubscribe } from '#shared/schemas/activity';
+import { retryCountedWrite } from './retry-races.ts';
 
 export type ConversionOutcome = 'no-click' | 'outside-window' | 'attributed' | 'already-attributed';
 
@@ -20,12 +21,14 @@ export const attributePurchase = async (
   const click = await getLastClick(purchase.customerId);
   if (!click) return 'no-click';
   if (!withinConversionWindow(click.clickedAt, purchase.occurredAt, windowDays)) return 'outside-window';
-  const counted = await recordConversion(click.campaignId, purchase.customerId, {
-    id: purchase.id,
-    amount: purchase.amount,
-    currency: purchase.currency,
-    at: purchase.occurredAt,
-  });
+  const counted = await retryCountedWrite(() =>
+    recordConversion(click.campaignId, purchase.customerId, {
+      id: purchase.id,
+      amount: purchase.amount,
+      currency: purchase.currency,
+      at: purchase.occurredAt,
+    }),
+  );
   return counted ? 'attributed' : 'already-attributed';
 };
 
@@ -37,4 +40,6 @@ export const attributePurchase = async (
 export const countCampaignUnsubscribe = async (entry: Unsubscribe): Promise<boolean> =>
   entry.campaignId === undefined
     ? false
-    : recordTrackedEvent(entry.campaignId, entry.customerId, 'unsubscribed', entry.occurredAt);
+    : retryCountedWrite(() =>
+        recordTrackedEvent(entry.campaignId as string, entry.customerId, 'unsubscribed', entry.occurredAt),
+      );

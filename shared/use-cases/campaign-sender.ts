@@ -17,7 +17,7 @@ import type { Campaign } from '#shared/schemas/campaign';
 import type { Customer } from '#shared/schemas/customer';
 import type { Template } from '#shared/schemas/template';
 import { finishIfEveryoneHandled } from './campaign-sending.ts';
-import { retryLostRaces } from './retry-races.ts';
+import { retryCountedWrite } from './retry-races.ts';
 import { unsubscribeTokenFor } from './unsubscribe.ts';
 
 /**
@@ -69,11 +69,8 @@ const TIME_RESERVE_MS = 30_000;
 /** This sender's share of the account's SES rate, for one invocation (see SendPace). */
 const senderPace = () => new SendPace(config.sesMaxSendRate / config.campaignSenderConcurrency);
 
-/** A counted write (record + counter shard): another sender's write to the shard is retried. */
-const counted = (write: () => Promise<boolean>) => retryLostRaces(write, { versionPinned: true });
-
 const fail = async (campaignId: string, customerId: string, reason: string): Promise<RecipientOutcome> =>
-  (await counted(() => sends.markFailed(campaignId, customerId, reason, nowIso())))
+  (await retryCountedWrite(() => sends.markFailed(campaignId, customerId, reason, nowIso())))
     ? 'failed'
     : 'alreadyHandled';
 
@@ -85,7 +82,9 @@ const sendToRecipient = async (run: SendRun, customerId: string): Promise<Recipi
   const to = customer?.emails[0]?.address;
   const decision = sendDecision(customer, to !== undefined && (await isSuppressed(to)));
   if (!decision.send) {
-    const skipped = await counted(() => sends.recordSkip(campaign.id, customerId, decision.reason, nowIso()));
+    const skipped = await retryCountedWrite(() =>
+      sends.recordSkip(campaign.id, customerId, decision.reason, nowIso()),
+    );
     return skipped ? 'skipped' : claimHeldElsewhere(campaign.id, customerId);
   }
   if (!(await sends.claimSend(campaign.id, customerId, nowIso()))) {
@@ -140,7 +139,7 @@ const settleFailedSend = async (run: SendRun, customerId: string, error: unknown
  */
 const recordSent = async (campaignId: string, customerId: string, messageId: string) => {
   try {
-    await counted(() => sends.markSent(campaignId, customerId, messageId, nowIso()));
+    await retryCountedWrite(() => sends.markSent(campaignId, customerId, messageId, nowIso()));
     return 'sent';
   } catch (error) {
     logger.error('Sent, but the send record could not be settled: it stays sending', {
@@ -164,7 +163,7 @@ const claimHeldElsewhere = async (campaignId: string, customerId: string): Promi
   const now = nowIso();
   if (record && claimAbandoned(record.claimedAt, now)) {
     logger.warn('A sender died holding this claim: failed as outcome-unknown', { customerId });
-    const failed = await counted(() =>
+    const failed = await retryCountedWrite(() =>
       sends.failAbandonedClaim(campaignId, customerId, record.claimedAt, now),
     );
     return failed ? 'failed' : 'alreadyHandled';

@@ -3,6 +3,7 @@ import { recordTrackedEvent, recordUncounted, rememberLastClick } from '#shared/
 import { suppress } from '#shared/data/suppressions';
 import { timelinePut } from '#shared/data/timeline';
 import { decideEmailEvent } from '#shared/domain/email-tracking';
+import { retryCountedWrite } from './retry-races.ts';
 
 export type EmailEventOutcome =
   | { outcome: 'ignored'; reason: string }
@@ -42,9 +43,11 @@ export const trackEmailEvent = async (
   const campaign = plan.campaign;
   if (!campaign) return base;
   const recorded = campaign.count
-    ? await recordTrackedEvent(campaign.campaignId, campaign.customerId, plan.event, plan.occurredAt, [
-        timelinePut(campaign.entry),
-      ])
+    ? await retryCountedWrite(() =>
+        recordTrackedEvent(campaign.campaignId, campaign.customerId, plan.event, plan.occurredAt, [
+          timelinePut(campaign.entry),
+        ]),
+      )
     : await recordUncounted(campaign.campaignId, campaign.customerId, [timelinePut(campaign.entry)]);
   if (plan.event === 'clicked') {
     await rememberLastClick(campaign.campaignId, campaign.customerId, plan.occurredAt);

@@ -28,3 +28,10 @@ export const retryLostRaces = async <T>(
     }
   }
 };
+
+/**
+ * A counted write (a record and its campaign counter shard in one transaction): another
+ * transaction on the busy shard is a lost race, retried; the condition's own answer is returned.
+ */
+export const retryCountedWrite = <T>(write: () => Promise<T>): Promise<T> =>
+  retryLostRaces(write, { versionPinned: true });

@@ -82,8 +82,11 @@ export const MinorUnits = z
   .min(0)
   .max(1_000_000_000_000)
   .meta({ format: 'int64', description: 'Amount in minor units of the currency (cents)', example: 4999 });
+/** The ISO 4217 codes this runtime's ICU knows (about 160 in use): `ZZZ` is three capitals, not money. */
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 export const Currency = z
   .string()
   .max(3)
   .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as EUR')
+  .refine((code) => ISO_4217.has(code), 'Must be an ISO 4217 code such as EUR')
   .meta({ example: 'EUR' });

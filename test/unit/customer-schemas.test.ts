@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RecordPurchaseRequest } from '#shared/schemas/activity';
 import { CreateCustomerRequest, UpdateCustomerRequest } from '#shared/schemas/customer';
 
 const paths = (input: unknown, schema = CreateCustomerRequest) => {
@@ -59,5 +60,15 @@ describe('customer request schemas', () => {
     expect(paths({}, UpdateCustomerRequest as never)).toEqual(['']);
     expect(UpdateCustomerRequest.parse({ company: null }).company).toBeNull();
     expect(paths({ name: null }, UpdateCustomerRequest as never)).toEqual(['name']);
+  });
+});
+
+describe('money', () => {
+  it('takes ISO 4217 currencies only, not any three capitals', () => {
+    const purchase = (currency: string) => RecordPurchaseRequest.safeParse({ amount: 100, currency }).success;
+    expect(purchase('EUR')).toBe(true);
+    expect(purchase('JPY')).toBe(true);
+    expect(purchase('ZZZ')).toBe(false);
+    expect(purchase('eur')).toBe(false);
   });
 });

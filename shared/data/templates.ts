@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
-import type { UsedBy } from '#shared/domain/errors';
 import type { Template, TemplateSummary } from '#shared/schemas/template';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { withoutKeyAttributes } from './table-definition.ts';

@@ -111,7 +111,11 @@ export const deleteSegment = defineOperation({
   auth: 'jwt',
   tag: 'Segments',
   summary: 'Delete a segment',
-  description: `Send the ETag in If-Match to delete only the version you read. ${WHO_MANAGES}`,
+  description:
+    'Send the ETag in If-Match to delete only the version you read. A segment in use cannot be deleted: while ' +
+    'a draft, scheduled or sending campaign names it, the answer is a 409 whose `usedBy` lists them (the first ' +
+    '10). Point them at another segment, or cancel or delete them, first; sent and cancelled campaigns do not ' +
+    `hold it. ${WHO_MANAGES}`,
   request: { path: SegmentPath, headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }) },
   responses: { '204': { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409, 412) },
 });

@@ -120,7 +120,11 @@ export const deleteTemplate = defineOperation({
   auth: 'jwt',
   tag: 'Templates',
   summary: 'Delete a template',
-  description: `${WHO} Send the ETag in If-Match to delete only the version you read.`,
+  description:
+    `${WHO} Send the ETag in If-Match to delete only the version you read. A template in use cannot be ` +
+    'deleted: while a draft, scheduled or sending campaign, or an automated e-mail configuration (enabled or ' +
+    'not), names it, the answer is a 409 whose `usedBy` lists them (the first 10). Point them at another ' +
+    'template, or cancel or delete the campaigns, first; sent and cancelled campaigns do not hold it.',
   request: { path: TemplatePath, headers: z.strictObject({ 'If-Match': IfMatchHeader.optional() }) },
   responses: { '204': { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 409, 412) },
 });

@@ -1,10 +1,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients/dynamodb';
 import { config } from '#shared/config';
+import type { UsedBy } from '#shared/domain/errors';
 import type { Segment } from '#shared/schemas/segment';
 import { queryIndexPage } from './index-query.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
-import { deleteVersioned, putVersioned } from './versioned-write.ts';
+import { deleteUnlessUsed, type UsageKeys } from './usage.ts';
+import { putVersioned, versionedDeleteEntry } from './versioned-write.ts';
 
 /**
  * Segment items: one per segment (name, description, rule, version).
@@ -14,9 +16,24 @@ import { deleteVersioned, putVersioned } from './versioned-write.ts';
  * | Get a segment by id             | table | pk = SEGMENT#<id>, sk = PROFILE                      |
  * | List segments, newest first     | gsi1  | gsi1pk = SEGMENTS, gsi1sk = <id> (ULID), descending   |
  * | Create / change / delete        | table | same key, attribute_not_exists(pk) / version = :read |
+ * | Who uses it (campaigns)         | table | pk = SEGMENT#<id>, sk begins_with USED_BY# (+ USE_COUNT) |
+ *
+ * A segment is deleted only while nothing uses it (shared/data/usage.ts).
  */
 export const segmentKeys = {
   profile: (id: string) => ({ pk: `SEGMENT#${id}`, sk: 'PROFILE' }),
+  user: (id: string, user: UsedBy) => ({ pk: `SEGMENT#${id}`, sk: `USED_BY#${user.kind}#${user.id}` }),
+  users: (id: string) => ({ pk: `SEGMENT#${id}`, skPrefix: 'USED_BY#' }),
+  useCount: (id: string) => ({ pk: `SEGMENT#${id}`, sk: 'USE_COUNT' }),
+};
+
+/** Who names a segment (campaigns), kept in its partition so it cannot be deleted while used. */
+export const segmentUsage: UsageKeys = {
+  what: 'segment',
+  record: segmentKeys.profile,
+  user: segmentKeys.user,
+  users: segmentKeys.users,
+  counter: segmentKeys.useCount,
 };
 
 const indexes = {
@@ -59,8 +76,13 @@ export const insertSegment = async (segment: Segment): Promise<void> => {
 export const replaceSegment = (next: Segment, previousVersion: number): Promise<void> =>
   putVersioned(segmentItem(next), previousVersion, 'segment');
 
+/** Deletes a segment still at the version read and used by nothing (InUse, 409, otherwise). */
 export const removeSegment = (segment: Segment): Promise<void> =>
-  deleteVersioned(segmentKeys.profile(segment.id), segment.version, 'segment');
+  deleteUnlessUsed(
+    segmentUsage,
+    segment.id,
+    versionedDeleteEntry(segmentKeys.profile(segment.id), segment.version),
+  );
 
 /** One page of segments, newest first. */
 export const listSegments = async (page: { limit: number; cursor?: string }) => {

@@ -4,7 +4,8 @@ import { config } from '#shared/config';
 import type { Template, TemplateSummary } from '#shared/schemas/template';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { withoutKeyAttributes } from './table-definition.ts';
-import { deleteVersioned, putVersioned } from './versioned-write.ts';
+import { deleteUnlessUsed, type UsageKeys } from './usage.ts';
+import { putVersioned, versionedDeleteEntry } from './versioned-write.ts';
 
 /**
  * E-mail templates: one item each, replaced whole on change (conditional on `version`).
@@ -14,11 +15,23 @@ import { deleteVersioned, putVersioned } from './versioned-write.ts';
  * | Get a template by id           | table | pk = TEMPLATE#<id>, sk = TEMPLATE               |
  * | List templates, newest first   | gsi1  | gsi1pk = TEMPLATES, gsi1sk = <ULID> (desc)      |
  * | Create / replace / delete one  | table | same key; attribute_not_exists / version = :v   |
+ * | Who uses it                    | table | pk = TEMPLATE#<id>, sk begins_with USED_BY#     |
+ *
+ * A template is deleted only while nothing uses it (campaigns, automated e-mails; shared/data/usage.ts).
  */
 const table = () => config.tableName;
 const LIST_PARTITION = 'TEMPLATES';
 
 export const templateKey = (id: string) => ({ pk: `TEMPLATE#${id}`, sk: 'TEMPLATE' });
+
+/** Who names a template (campaigns, automated e-mails), kept in its partition. */
+export const templateUsage: UsageKeys = {
+  what: 'template',
+  record: templateKey,
+  user: (id, user) => ({ pk: `TEMPLATE#${id}`, sk: `USED_BY#${user.kind}#${user.id}` }),
+  users: (id) => ({ pk: `TEMPLATE#${id}`, skPrefix: 'USED_BY#' }),
+  counter: (id) => ({ pk: `TEMPLATE#${id}`, sk: 'USE_COUNT' }),
+};
 
 const item = (template: Template) => ({
   ...templateKey(template.id),
@@ -60,8 +73,9 @@ export const insertTemplate = async (template: Template): Promise<void> => {
 export const replaceTemplate = (next: Template, previousVersion: number): Promise<void> =>
   putVersioned(item(next), previousVersion, 'template');
 
+/** Deletes a template still at `version` and used by nothing (InUse, 409, otherwise). */
 export const deleteTemplate = (id: string, version: number): Promise<void> =>
-  deleteVersioned(templateKey(id), version, 'template');
+  deleteUnlessUsed(templateUsage, id, versionedDeleteEntry(templateKey(id), version));
 
 /** One page of summaries, newest first (the bodies are not read back to the client). */
 export const listTemplates = async (page: { limit: number; cursor?: string }) => {

@@ -22,6 +22,16 @@ const mismatch = (error: unknown, what: string) =>
     ? new VersionMismatch(`The ${what} changed (or was deleted) since it was read.`)
     : error;
 
+/** The same conditional Put as one entry of a TransactWriteItems. */
+export const versionedPutEntry = (item: Record<string, unknown>, expectedVersion: number | undefined) => ({
+  Put: { TableName: config.tableName, Item: item, ...whenVersion(expectedVersion) },
+});
+
+/** The same conditional Delete as one entry of a TransactWriteItems. */
+export const versionedDeleteEntry = (key: { pk: string; sk: string }, version: number) => ({
+  Delete: { TableName: config.tableName, Key: key, ...whenVersion(version) },
+});
+
 /** Puts `item` if the stored one is at `expectedVersion`; undefined or 0: if there is none yet. */
 export const putVersioned = async (
   item: Record<string, unknown>,

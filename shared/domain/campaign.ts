@@ -31,6 +31,13 @@ export const newCampaign = (
   createdBy: actor.userId,
 });
 
+/**
+ * A campaign that may still send (draft, scheduled, sending) uses its segment and template: they
+ * cannot be deleted meanwhile. A sent or cancelled campaign lets go of them.
+ */
+export const usesItsSegmentAndTemplate = (campaign: Campaign): boolean =>
+  campaign.status === 'draft' || campaign.status === 'scheduled' || campaign.status === 'sending';
+
 /** What it is about (name, segment, template) may change until sending starts. */
 const assertStillEditable = (campaign: Campaign, what: string): void => {
   if (campaign.status !== 'draft' && campaign.status !== 'scheduled') {

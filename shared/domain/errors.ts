@@ -58,6 +58,38 @@ export class Conflict extends DomainError {
   }
 }
 
+/** Something that names a segment or template: a live campaign, or an automated e-mail's configuration. */
+export interface UsedBy {
+  kind: 'campaign' | 'automation';
+  /** The campaign's id, or the automation's kind (`birthday`, `anniversary`). */
+  id: string;
+}
+
+const describeUser = (user: UsedBy) =>
+  user.kind === 'campaign' ? `campaign ${user.id}` : `the ${user.id} automation`;
+
+/** How many users of a segment or template a 409 lists at most. */
+export const MAX_LISTED_USERS = 10;
+
+/**
+ * A segment or template cannot be deleted while something uses it (409). `usedBy` lists the first
+ * few users (at most MAX_LISTED_USERS); `more` says there are others.
+ */
+export class InUse extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    what: 'segment' | 'template',
+    id: string,
+    readonly usedBy: UsedBy[],
+    more: boolean,
+  ) {
+    super(
+      `The ${what} ${id} is used by ${usedBy.map(describeUser).join(', ')}${more ? ' and more' : ''}. ` +
+        `Point them at another ${what} (or cancel or delete the campaigns) first.`,
+    );
+  }
+}
+
 /** The record changed since the version the caller sent in If-Match. */
 export class VersionMismatch extends DomainError {
   readonly kind = 'precondition-failed';

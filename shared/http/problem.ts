@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { DomainError, FieldIssue } from '#shared/domain/errors';
+import { type DomainError, type FieldIssue, MAX_LISTED_USERS, type UsedBy } from '#shared/domain/errors';
 import { CONTROL_CHAR, NO_CONTROL_CHARS, ULID_PATTERN } from '#shared/schemas/common';
 
 /** RFC 9457 problem details: the one error body of the API. */
@@ -18,6 +18,17 @@ export const FieldIssueSchema = z
     detail: z.string().max(500).regex(NO_CONTROL_CHARS),
   })
   .meta({ id: 'FieldIssue' });
+
+export const UsedBySchema = z
+  .strictObject({
+    kind: z.enum(['campaign', 'automation']),
+    id: z
+      .string()
+      .max(26)
+      .regex(/^[0-9A-Za-z]+$/)
+      .meta({ description: "The campaign's id, or the automated e-mail's kind (`birthday`, `anniversary`)" }),
+  })
+  .meta({ id: 'UsedBy' });
 
 export const Problem = z
   .strictObject({
@@ -38,6 +49,16 @@ export const Problem = z
       .regex(ULID_PATTERN)
       .optional()
       .meta({ description: 'On 409: the id of the record that already holds the unique value' }),
+    usedBy: z
+      .array(UsedBySchema)
+      .min(1)
+      .max(MAX_LISTED_USERS)
+      .optional()
+      .meta({
+        description:
+          'On 409 when deleting a segment or template: what still uses it (draft, scheduled or sending ' +
+          `campaigns, automated e-mails), the first ${MAX_LISTED_USERS} of them`,
+      }),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;
@@ -84,22 +105,24 @@ const sanitized = (issues: FieldIssue[]): FieldIssue[] =>
 export const problem = (
   kind: ProblemKindName,
   detail: string,
-  extra: { errors?: FieldIssue[]; existingId?: string; instance?: string } = {},
+  extra: { errors?: FieldIssue[]; existingId?: string; usedBy?: UsedBy[]; instance?: string } = {},
 ): Problem => {
   const { status, slug, title } = PROBLEM_KINDS[kind];
   const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail };
   if (extra.instance) body.instance = extra.instance;
   if (extra.errors?.length) body.errors = sanitized(extra.errors);
   if (extra.existingId) body.existingId = extra.existingId;
+  if (extra.usedBy?.length) body.usedBy = extra.usedBy.slice(0, MAX_LISTED_USERS);
   return body;
 };
 
 /** Maps a typed domain error to its problem. */
 export const problemFromDomainError = (error: DomainError): Problem => {
   const kind = error.kind as ProblemKindName;
-  const withIssues = error as DomainError & { issues?: FieldIssue[]; existingId?: string };
+  const withIssues = error as DomainError & { issues?: FieldIssue[]; existingId?: string; usedBy?: UsedBy[] };
   return problem(kind in PROBLEM_KINDS ? kind : 'internal', error.message, {
     errors: withIssues.issues,
     existingId: withIssues.existingId,
+    usedBy: withIssues.usedBy,
   });
 };

@@ -48,7 +48,7 @@ export const putAutomation = async (
         throw new VersionMismatch(`The ${kind} automation is at version ${current.version}, not ${ifMatch}.`);
       }
       const next = applyAutomationPut(current, input, actor, nowIso());
-      await store.putAutomation(next, current.version);
+      await store.putAutomation(next, current);
       return next;
     },
     { versionPinned: typeof ifMatch === 'number' },

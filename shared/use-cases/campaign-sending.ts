@@ -109,7 +109,7 @@ export const finishIfEveryoneHandled = async (campaignId: string): Promise<boole
       const current = await store.getCampaign(campaignId, { consistent: true });
       const next = current && rules.finishSending(current, nowIso());
       if (!current || !next) return false;
-      await store.putCampaign(next, current.version);
+      await store.putCampaign(next, current);
       return true;
     },
     { versionPinned: false },

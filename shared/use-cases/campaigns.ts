@@ -59,9 +59,15 @@ const assertReferencesExist = async (refs: { segmentId?: string; templateId?: st
 export const createCampaign = async (actor: Actor, input: CreateCampaignRequest): Promise<Campaign> => {
   rules.assertMayManageCampaigns(actor);
   await assertReferencesExist(input);
-  const campaign = rules.newCampaign(input, actor, { id: newId(), now: nowIso() });
-  await store.putCampaign(campaign);
-  return campaign;
+  // A transaction meeting another on the segment's or template's usage counter is tried again.
+  return retryLostRaces(
+    async () => {
+      const campaign = rules.newCampaign(input, actor, { id: newId(), now: nowIso() });
+      await store.putCampaign(campaign);
+      return campaign;
+    },
+    { versionPinned: true },
+  );
 };
 
 /** A campaign; once sending started, with its report (counters summed over their 16 shards). */
@@ -94,7 +100,7 @@ const change = (
       const current = await readForChange(id, ifMatch);
       const next = apply(current, nowIso());
       await beforeWrite(next);
-      await store.putCampaign(next, current.version);
+      await store.putCampaign(next, current);
       await afterWrite(current, next);
       return next;
     },
@@ -157,7 +163,7 @@ export const startCampaign = (input: DispatchInput): Promise<Campaign | undefine
       const current = await store.getCampaign(input.campaignId, { consistent: true });
       const next = current && rules.startSending(current, input.scheduleId, nowIso());
       if (!current || !next) return undefined;
-      await store.putCampaign(next, current.version);
+      await store.putCampaign(next, current);
       return next;
     },
     { versionPinned: false },

@@ -60,7 +60,7 @@ describe('e-mail tracking end to end', () => {
     if (!stored) throw new Error('campaign not stored');
     await campaigns.putCampaign(
       { ...stored, status: 'sending', startedAt: new Date().toISOString(), version: stored.version + 1 },
-      stored.version,
+      stored,
     );
     const { buildMarketingMessage } = await import('#shared/email/marketing-message');
     const { sendRawEmail } = await import('#shared/email/send-email');

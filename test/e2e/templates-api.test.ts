@@ -66,6 +66,40 @@ describe('templates API end to end', () => {
     expect(removed.status).toBe(204);
   });
 
+  it('refuses to delete a template a campaign uses (409 naming it), and deletes it once cancelled', async () => {
+    const template = await call('POST', '/templates', {
+      role: 'marketing',
+      body: { name: 'In use', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
+    });
+    const segment = await call('POST', '/segments', {
+      role: 'marketing',
+      body: { name: 'E2E in use', rule: { field: 'emailConsent', in: ['granted'] } },
+    });
+    const campaign = await call('POST', '/campaigns', {
+      role: 'marketing',
+      body: { name: 'Uses it', segmentId: segment.body.id, templateId: template.body.id },
+    });
+    expect(campaign.status).toBe(201);
+    const path = `/templates/${template.body.id}`;
+    const refused = await call('DELETE', '/templates/{id}', { path, role: 'marketing' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.body.usedBy).toEqual([{ kind: 'campaign', id: campaign.body.id }]);
+    expect(refused.body.detail).toContain(campaign.body.id);
+    const segmentRefused = await call('DELETE', '/segments/{id}', {
+      path: `/segments/${segment.body.id}`,
+      role: 'marketing',
+    });
+    expect(segmentRefused.status).toBe(409);
+
+    const cancelled = await call('POST', '/campaigns/{id}/cancel', {
+      path: `/campaigns/${campaign.body.id}/cancel`,
+      role: 'marketing',
+    });
+    expect(cancelled.status).toBe(200);
+    expect((await call('DELETE', '/templates/{id}', { path, role: 'marketing' })).status).toBe(204);
+  });
+
   it('unsubscribes from the welcome e-mail by one-click, and nothing more is sent', async () => {
     const to = address('uno');
     const customer = await call('POST', '/customers', {

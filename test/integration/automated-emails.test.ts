@@ -1,9 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/scheduled/automated-emails';
 import { scheduledEvent } from '#local/scheduled-functions';
 import { ensureTable } from '#local/table';
 import { documentClient } from '#shared/clients/dynamodb';
+import { templateKey } from '#shared/data/templates';
 import type { AutomatedEmailsResult } from '#shared/use-cases/automated-emails';
 import { lambdaContext } from '../helpers/api-event.ts';
 import { asUser } from '../helpers/customers-api.ts';
@@ -141,13 +142,17 @@ describe('birthday e-mails', () => {
     expect(await countFor(today.address)).toBe(3);
   });
 
-  it('sends nothing when the template was deleted since', async () => {
+  it('keeps its template from being deleted; one gone anyway (removed by hand) sends nothing', async () => {
     const due = await person('Gina Gone', { birthday: '1991-07-14' });
     const templateId = await template('Gone soon');
     await configure('birthday', templateId);
-    expect(
-      (await marketing.request('DELETE /templates/{id}', { pathParameters: { id: templateId } })).status,
-    ).toBe(204);
+    const refused = await marketing.request('DELETE /templates/{id}', { pathParameters: { id: templateId } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.usedBy).toEqual([{ kind: 'automation', id: 'birthday' }]);
+    // Only a hand-made delete (or data from before usage tracking) leaves a configuration without its template.
+    await documentClient.send(
+      new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: templateKey(templateId) }),
+    );
     const result = await run('2027-07-14T09:00:00.000Z');
     expect(result.kinds.birthday.status).toBe('template-missing');
     expect(await countFor(due.address)).toBe(0);

@@ -6,7 +6,7 @@ import type {
 } from '#shared/schemas/campaign';
 import { type Actor, hasAnyRole } from './actor.ts';
 import { Conflict, Forbidden, Unprocessable } from './errors.ts';
-import { instantOfWallTime } from './zoned-time.ts';
+import { canonicalTimeZone, instantOfWallTime } from './zoned-time.ts';
 
 /** Campaign rules: who may do what, and the life of a campaign. Pure functions. */
 
@@ -55,13 +55,36 @@ export const applyCampaignPatch = (
 };
 
 /** Scheduler runs a target within the minute; a time already past would never be met. */
+/** How far ahead a campaign may be scheduled. */
+export const MAX_SCHEDULE_YEARS = 5;
+/** No zone is further than 14 hours from UTC: a wall time further than that from now is out either way. */
+const ZONE_SPREAD_MS = 14 * 60 * 60 * 1000;
+
+/** A wall time far in the past or the future is refused as such before any zone is looked at. */
+const assertWithinSchedulingRange = (sendAt: string, now: string) => {
+  const wallAsUtc = Date.parse(`${sendAt.length === 16 ? `${sendAt}:00` : sendAt}Z`);
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_SCHEDULE_YEARS);
+  const detail =
+    wallAsUtc < Date.parse(now) - ZONE_SPREAD_MS
+      ? 'Must be in the future'
+      : wallAsUtc > latest.getTime() + ZONE_SPREAD_MS
+        ? `Must be within ${MAX_SCHEDULE_YEARS} years`
+        : undefined;
+  if (detail) throw new Unprocessable([{ in: 'body', field: 'sendAt', detail }]);
+};
+
 export const scheduleCampaign = (
   campaign: Campaign,
   request: ScheduleCampaignRequest,
   now: string,
 ): Campaign => {
   assertStillEditable(campaign, 'scheduled');
-  const instant = instantOfWallTime(request.sendAt, request.timeZone);
+  const timeZone = canonicalTimeZone(request.timeZone);
+  assertWithinSchedulingRange(request.sendAt, now);
+  const instant = timeZone
+    ? instantOfWallTime(request.sendAt, timeZone)
+    : ({ kind: 'unknown-time-zone' } as const);
   if (instant.kind !== 'instant') {
     throw new Unprocessable([
       {
@@ -83,7 +106,12 @@ export const scheduleCampaign = (
   return {
     ...campaign,
     status: 'scheduled',
-    schedule: { ...request, at: instant.at, scheduleId: `${campaign.id}-v${version}` },
+    schedule: {
+      sendAt: request.sendAt,
+      timeZone: timeZone as string,
+      at: instant.at,
+      scheduleId: `${campaign.id}-v${version}`,
+    },
     version,
     updatedAt: now,
   };

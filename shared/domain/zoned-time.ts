@@ -31,18 +31,42 @@ const wallClockAt = (formatter: Intl.DateTimeFormat, instantMs: number): number 
   return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
 };
 
-export const isTimeZone = (timeZone: string): boolean => {
+/** The zones of the IANA database as this runtime's ICU lists them (its own legacy names are not). */
+const IANA_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+/** IANA names have their capitals (`Europe/Paris`, `America/Port-au-Prince`, `Etc/GMT+5`). */
+const IANA_SPELLING = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z0-9][A-Za-z0-9_+-]*)*$/;
+
+/**
+ * The name to store and hand to EventBridge Scheduler for a time zone a person typed, or undefined
+ * when it is none: the IANA capitals restored (`europe/paris` → `Europe/Paris`), another IANA name
+ * of a zone kept as written (`Asia/Kolkata`, though ICU says `Asia/Calcutta`), and ICU-only names
+ * (`SystemV/AST4`) refused.
+ */
+export const canonicalTimeZone = (name: string): string | undefined => {
+  let resolved: string;
   try {
-    formatterFor(timeZone);
-    return true;
+    resolved = formatterFor(name).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+  if (!IANA_ZONES.has(resolved) && !resolved.startsWith('Etc/')) return undefined;
+  if (name.toLowerCase() === resolved.toLowerCase()) return resolved;
+  return IANA_SPELLING.test(name) ? name : undefined;
+};
+
+export const isTimeZone = (timeZone: string): boolean => canonicalTimeZone(timeZone) !== undefined;
+
+/** Whether `YYYY-MM-DDTHH:mm[:ss]` names a real calendar moment (no 30 February, no 24:00). */
+export const isRealWallTime = (wallTime: string): boolean => {
+  const full = wallTime.length === 16 ? `${wallTime}:00` : wallTime;
+  const ms = Date.parse(`${full}Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === full;
 };
 
 /** `wallTime` is `YYYY-MM-DDTHH:mm` or `YYYY-MM-DDTHH:mm:ss`, without offset. */
 export const instantOfWallTime = (wallTime: string, timeZone: string): ZonedInstant => {
   if (!isTimeZone(timeZone)) return { kind: 'unknown-time-zone' };
+  if (!isRealWallTime(wallTime)) return { kind: 'nonexistent' };
   const formatter = formatterFor(timeZone);
   const wallMs = Date.parse(`${wallTime.length === 16 ? `${wallTime}:00` : wallTime}Z`);
   // The offsets in force half a day either side cover any transition near this wall time.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -6,6 +7,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { scheduler } from '#shared/clients/scheduler';
 import { config } from '#shared/config';
+import { ConcurrentWrite } from '#shared/domain/errors';
 import type { Campaign } from '#shared/schemas/campaign';
 
 /**
@@ -31,16 +33,17 @@ export const createCampaignSchedule = async (campaign: Campaign): Promise<void> 
   const settings = config.campaignScheduling;
   const input: DispatchInput = { campaignId: campaign.id, scheduleId: schedule.scheduleId };
   const seconds = schedule.sendAt.length === 16 ? `${schedule.sendAt}:00` : schedule.sendAt;
+  const expression = `at(${seconds})`;
   try {
     await scheduler.send(
       new CreateScheduleCommand({
         Name: nameOf(schedule.scheduleId),
         GroupName: settings.groupName,
-        ScheduleExpression: `at(${seconds})`,
+        ScheduleExpression: expression,
         ScheduleExpressionTimezone: schedule.timeZone,
         FlexibleTimeWindow: { Mode: 'OFF' },
         ActionAfterCompletion: 'DELETE',
-        ClientToken: schedule.scheduleId,
+        ClientToken: clientTokenOf(schedule.scheduleId, expression, schedule.timeZone),
         Description: `Starts campaign ${campaign.id}`,
         Target: {
           Arn: settings.dispatcherArn,
@@ -52,10 +55,22 @@ export const createCampaignSchedule = async (campaign: Campaign): Promise<void> 
       }),
     );
   } catch (error) {
-    // The same scheduling created before (a retried request): it is there, as wanted.
-    if (!(error instanceof ConflictException)) throw error;
+    // The name is taken with another moment (the same one would have matched the client token):
+    // two requests scheduled this version of the campaign at once. This one lost; its retry
+    // reads the campaign again (412 if it was pinned with If-Match).
+    if (error instanceof ConflictException) {
+      throw new ConcurrentWrite('Another request scheduled this campaign at the same moment; try again.');
+    }
+    throw error;
   }
 };
+
+/**
+ * The same scheduling at the same moment is the same request (a retry, answered as the first);
+ * the same scheduling at another moment is another request, which the name clash then refuses.
+ */
+const clientTokenOf = (scheduleId: string, expression: string, timeZone: string) =>
+  createHash('sha256').update(`${scheduleId}|${expression}|${timeZone}`).digest('hex');
 
 /** Deletes a scheduling's schedule; one already gone (it ran, or was deleted) is fine. */
 export const deleteCampaignSchedule = async (scheduleId: string): Promise<void> => {

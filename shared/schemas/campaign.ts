@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isTimeZone } from '#shared/domain/zoned-time';
+import { isRealWallTime, isTimeZone } from '#shared/domain/zoned-time';
 import { Currency, singleLine, Timestamp, Ulid, versionedRecordFields } from './common.ts';
 import { EmailAddress } from './customer.ts';
 
@@ -16,10 +16,7 @@ export const WallTime = z
   .string()
   .max(19)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'Must be a local date and time such as 2026-12-01T09:00')
-  .refine(
-    (value) => !Number.isNaN(Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`)),
-    'Not a real date',
-  )
+  .refine(isRealWallTime, 'Not a real date')
   .meta({ description: 'Local date and time in `timeZone`, without offset', example: '2026-12-01T09:00' });
 
 export const TimeZone = z
@@ -28,7 +25,10 @@ export const TimeZone = z
   .max(64)
   .regex(/^[A-Za-z0-9_+\-/]+$/, 'Must be an IANA time zone such as Europe/Paris')
   .refine(isTimeZone, 'Unknown time zone')
-  .meta({ description: 'IANA time zone', example: 'Europe/Paris' });
+  .meta({
+    description: 'IANA time zone; stored with its IANA capitals (`europe/paris` becomes `Europe/Paris`)',
+    example: 'Europe/Paris',
+  });
 
 export const ScheduleCampaignRequest = z
   .strictObject({ sendAt: WallTime, timeZone: TimeZone })

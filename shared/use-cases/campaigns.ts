@@ -1,3 +1,4 @@
+import { config } from '#shared/config';
 import { getCampaignCounters } from '#shared/data/campaign-sends';
 import * as store from '#shared/data/campaigns';
 import { getSegment } from '#shared/data/segments';
@@ -7,6 +8,8 @@ import { MARKETABLE_SHARDS } from '#shared/domain/audience';
 import * as rules from '#shared/domain/campaign';
 import { campaignReport } from '#shared/domain/campaign-progress';
 import { type FieldIssue, NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
+import { SAMPLE_CUSTOMER } from '#shared/domain/template-variables';
+import { renderMarketingContent, unsubscribeUrl } from '#shared/email/marketing-message';
 import { newId, nowIso } from '#shared/ids';
 import { logger } from '#shared/observability/logger';
 import {
@@ -21,6 +24,7 @@ import type {
   UpdateCampaignRequest,
 } from '#shared/schemas/campaign';
 import { retryLostRaces } from './retry-races.ts';
+import { PREVIEW_UNSUBSCRIBE_TOKEN } from './templates.ts';
 
 /** Campaign use cases: the rules of shared/domain/campaign.ts on shared/data/campaigns.ts and Scheduler. */
 
@@ -107,12 +111,43 @@ const change = (
     { versionPinned: typeof ifMatch === 'number' },
   );
 
-export const updateCampaign = (
+export const updateCampaign = async (
   actor: Actor,
   id: string,
   patch: UpdateCampaignRequest,
   ifMatch?: number | '*',
-) => change(actor, id, ifMatch, (current, now) => rules.applyCampaignPatch(current, patch, now));
+) => {
+  rules.assertMayManageCampaigns(actor);
+  await assertReferencesExist({ segmentId: patch.segmentId, templateId: patch.templateId });
+  return change(actor, id, ifMatch, (current, now) => rules.applyCampaignPatch(current, patch, now));
+};
+
+/**
+ * A template that cannot be rendered (its loops past the render limits, say) would fail for every
+ * recipient: scheduling renders it once for the sample customer and refuses it, naming
+ * `templateId`, as the test send would.
+ */
+const assertTemplateRenders = async (templateId: string) => {
+  const template = await getTemplate(templateId);
+  if (!template) return; // Gone: the segment-and-template usage check of the write answers it.
+  try {
+    await renderMarketingContent(template, SAMPLE_CUSTOMER, {
+      campaign: { id: '00000000000000000000000000', name: 'Sample' },
+      unsubscribeUrl: unsubscribeUrl(PREVIEW_UNSUBSCRIBE_TOKEN),
+      postalAddress: config.senderPostalAddress,
+    });
+  } catch (error) {
+    if (!(error instanceof Unprocessable)) throw error;
+    throw new Unprocessable(
+      error.issues.map((issue) => ({
+        in: 'body' as const,
+        field: 'templateId',
+        detail: `The template cannot be rendered (${issue.field}: ${issue.detail})`,
+      })),
+      'The campaign’s template cannot be rendered.',
+    );
+  }
+};
 
 /**
  * 1. Work out the moment (local time in its zone; must exist and be in the future).
@@ -132,7 +167,10 @@ export const scheduleCampaign = (
     ifMatch,
     (current, now) => rules.scheduleCampaign(current, request, now),
     (previous) => dropSchedule(previous),
-    (next) => createCampaignSchedule(next),
+    async (next) => {
+      await assertTemplateRenders(next.templateId);
+      await createCampaignSchedule(next);
+    },
   );
 
 /** Cancelled until sending starts: the schedule goes too (and would start nothing anyway). */

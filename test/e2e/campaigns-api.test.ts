@@ -116,7 +116,60 @@ describe('campaigns end to end', () => {
       body: { name: 'Dangling', segmentId: '01JDQ3Z7YB8V5X1G6N2K4M9P0R', templateId },
     });
     expect(dangling).toMatchObject({ status: 422, body: { errors: [{ field: 'segmentId' }] } });
+    const patched = await call('PATCH', '/campaigns/{id}', {
+      path: `/campaigns/${campaign.id}`,
+      role: 'marketing',
+      body: { templateId: '01JDQ3Z7YB8V5X1G6N2K4M9P0R' },
+    });
+    expect(patched).toMatchObject({ status: 422, body: { errors: [{ field: 'templateId' }] } });
+    for (const sendAt of ['2027-02-30T09:00', '2027-04-31T09:00', '2027-03-01T24:00']) {
+      expect(await at(sendAt, 'UTC')).toMatchObject({ status: 400, body: { errors: [{ field: 'sendAt' }] } });
+    }
+    expect(await at('9999-12-31T23:59', 'UTC')).toMatchObject({
+      status: 422,
+      body: { errors: [{ field: 'sendAt', detail: 'Must be within 5 years' }] },
+    });
     expect((await call('GET', '/campaigns', { role: 'sales' })).status).toBe(403);
+  });
+
+  it('refuses to schedule a template that cannot be rendered, as the test send does', async () => {
+    const heavy = await call('POST', '/templates', {
+      role: 'marketing',
+      body: {
+        name: 'Heavy',
+        subject: 'Heavy',
+        html: '<p>x</p>',
+        text: '{% for a in (1..3000) %}{% for b in (1..3000) %}{% endfor %}{% endfor %}',
+      },
+    });
+    expect(heavy.status).toBe(201);
+    const created = await call('POST', '/campaigns', {
+      role: 'marketing',
+      body: { name: 'Heavy', segmentId, templateId: heavy.body.id },
+    });
+    const scheduled = await call('POST', '/campaigns/{id}/schedule', {
+      path: `/campaigns/${created.body.id}/schedule`,
+      role: 'marketing',
+      body: { sendAt: wallTimeIn('UTC', 3600).slice(0, 16), timeZone: 'utc' },
+    });
+    expect(scheduled).toMatchObject({ status: 422, body: { errors: [{ field: 'templateId' }] } });
+    const light = await call('PATCH', '/campaigns/{id}', {
+      path: `/campaigns/${created.body.id}`,
+      role: 'marketing',
+      body: { templateId },
+    });
+    expect(light.status).toBe(200);
+    const rescheduled = await call('POST', '/campaigns/{id}/schedule', {
+      path: `/campaigns/${created.body.id}/schedule`,
+      role: 'marketing',
+      body: { sendAt: wallTimeIn('UTC', 3600).slice(0, 16), timeZone: 'utc' },
+    });
+    expect(rescheduled).toMatchObject({ status: 200, body: { schedule: { timeZone: 'UTC' } } });
+    const cancelled = await call('POST', '/campaigns/{id}/cancel', {
+      path: `/campaigns/${created.body.id}/cancel`,
+      role: 'marketing',
+    });
+    expect(cancelled.status).toBe(200);
   });
 
   it('sends a test to given addresses only, marked [Test], unsubscribing no one', async () => {

@@ -1,4 +1,5 @@
 import {
+  ConflictException,
   CreateScheduleCommand,
   DeleteScheduleCommand,
   type SchedulerClient,
@@ -57,7 +58,7 @@ describe('campaign scheduling', () => {
       ScheduleExpression: 'at(2031-06-01T09:30:00)',
       ScheduleExpressionTimezone: 'Europe/Paris',
       ActionAfterCompletion: 'DELETE',
-      ClientToken: `${campaign.id}-v2`,
+      ClientToken: expect.stringMatching(/^[0-9a-f]{64}$/),
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { Input: JSON.stringify({ campaignId: campaign.id, scheduleId: `${campaign.id}-v2` }) },
     });
@@ -67,6 +68,44 @@ describe('campaign scheduling', () => {
     expect(schedulerMock.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toMatchObject({
       Name: `campaign-${campaign.id}-v2`,
     });
+  });
+
+  it('keeps the stored moment and the live schedule in step when two pinned requests schedule it at once', async () => {
+    // Scheduler as it behaves: a name is taken once; the same client token is the same request.
+    const live = new Map<string, { token?: string; expression?: string }>();
+    let calls = 0;
+    schedulerMock.on(CreateScheduleCommand).callsFake(async (input) => {
+      const existing = live.get(input.Name);
+      if (existing && existing.token !== input.ClientToken) {
+        throw new ConflictException({
+          message: `Schedule ${input.Name} already exists`,
+          Message: 'exists',
+          $metadata: {},
+        });
+      }
+      if (!existing) live.set(input.Name, { token: input.ClientToken, expression: input.ScheduleExpression });
+      // The first request hears back late, so the second one reaches the campaign write first.
+      if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 150));
+      return { ScheduleArn: 'arn:x' };
+    });
+    schedulerMock.on(DeleteScheduleCommand).callsFake(async (input) => {
+      live.delete(input.Name);
+      return {};
+    });
+    const campaign = await draft();
+    const pinned = (sendAt: string) =>
+      marketing.request('POST /campaigns/{id}/schedule', {
+        pathParameters: { id: campaign.id },
+        body: { sendAt, timeZone: 'UTC' },
+        headers: { 'If-Match': '"1"' },
+      });
+    const answers = await Promise.all([pinned('2031-06-01T09:30'), pinned('2031-07-01T09:30')]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 412]);
+    const stored = (await marketing.request('GET /campaigns/{id}', { pathParameters: { id: campaign.id } }))
+      .body;
+    expect(live.get(`campaign-${stored.schedule.scheduleId}`)?.expression).toBe(
+      `at(${stored.schedule.sendAt}:00)`,
+    );
   });
 
   it('answers 503 and leaves the campaign a draft when Scheduler throttles', async () => {

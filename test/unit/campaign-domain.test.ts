@@ -52,6 +52,32 @@ describe('campaign life', () => {
     );
   });
 
+  it('refuses a time out of range as such, and stores the zone with its IANA capitals', () => {
+    const at =
+      (sendAt: string, timeZone = 'Europe/Paris') =>
+      () =>
+        scheduleCampaign(draft, { sendAt, timeZone }, NOW);
+    for (const [sendAt, detail] of [
+      ['0000-01-01T00:00', 'Must be in the future'],
+      ['9999-12-31T23:59', 'Must be within 5 years'],
+      ['2032-01-01T09:00', 'Must be within 5 years'],
+    ] as const) {
+      expect(at(sendAt)).toThrow(
+        expect.objectContaining({ issues: [expect.objectContaining({ field: 'sendAt', detail })] }),
+      );
+    }
+    expect(at('2031-11-25T09:00')).not.toThrow();
+    expect(
+      scheduleCampaign(draft, { sendAt: '2026-12-01T09:00', timeZone: 'europe/paris' }, NOW).schedule,
+    ).toMatchObject({
+      timeZone: 'Europe/Paris',
+      at: '2026-12-01T08:00:00.000Z',
+    });
+    expect(at('2026-12-01T09:00', 'SystemV/AST4')).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ field: 'timeZone' })] }),
+    );
+  });
+
   it('starts sending only from the schedule it expects, once', () => {
     const scheduled = scheduleCampaign(draft, { sendAt: '2026-12-01T09:00', timeZone: 'UTC' }, NOW);
     const renamed = applyCampaignPatch(scheduled, { name: 'December news' }, NOW);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOfWallTime, isTimeZone } from '#shared/domain/zoned-time';
+import { canonicalTimeZone, instantOfWallTime, isRealWallTime, isTimeZone } from '#shared/domain/zoned-time';
 
 describe('wall times in a time zone', () => {
   it('reads ordinary times with the offset in force that day', () => {
@@ -41,5 +41,29 @@ describe('wall times in a time zone', () => {
     expect(isTimeZone('Asia/Kolkata')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(instantOfWallTime('2026-07-01T09:00', 'Nowhere/Land')).toEqual({ kind: 'unknown-time-zone' });
+  });
+
+  it('stores a zone with its IANA capitals, keeps other IANA names of it, and refuses ICU-only names', () => {
+    expect(canonicalTimeZone('europe/paris')).toBe('Europe/Paris');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('Europe/Kyiv')).toBe('Europe/Kyiv');
+    expect(canonicalTimeZone('SystemV/AST4')).toBeUndefined();
+    expect(canonicalTimeZone('asia/kolkata')).toBeUndefined();
+  });
+
+  it('knows a real calendar moment from one that rolls over', () => {
+    expect(isRealWallTime('2028-02-29T09:00')).toBe(true);
+    expect(isRealWallTime('2027-03-01T23:59:59')).toBe(true);
+    for (const bad of [
+      '2027-02-29T09:00',
+      '2027-02-30T09:00',
+      '2027-04-31T09:00',
+      '2027-03-01T24:00',
+      '2027-13-01T09:00',
+    ]) {
+      expect(isRealWallTime(bad)).toBe(false);
+    }
+    expect(instantOfWallTime('2027-02-30T09:00', 'UTC')).toEqual({ kind: 'nonexistent' });
   });
 });

@@ -76,22 +76,35 @@ export const functionPermissions: Record<
   // Health, the OpenAPI document and the docs page are built from code: no AWS access at all.
   metaApi: () => {},
   // Campaign items (list through gsi1), their counter shards (BatchGet), Powertools idempotency
-  // records, and SES for test sends (which read the template and a customer); the Scheduler
-  // grants come with CampaignScheduling.
+  // records, the segment's and template's usage items (in the campaign write's transaction, with
+  // a ConditionCheck that they exist), and SES for test sends (which read the template, a customer
+  // and the suppression list); the Scheduler grants come with CampaignScheduling.
   campaignsApi: (fn, { table, emailIdentities, configurationSetName }) => {
-    fn.grantTable(table, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], {
-      indexes: ['gsi1'],
-    });
+    fn.grantTable(
+      table,
+      [
+        'GetItem',
+        'BatchGetItem',
+        'Query',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'TransactWriteItems',
+        'ConditionCheckItem',
+      ] satisfies TableAction[],
+      { indexes: ['gsi1'] },
+    );
     fn.grantSendRawEmail(emailIdentities, configurationSetName);
   },
   // Reads the campaign and moves it to sending (conditional Put), its segment, the linked
   // companies (BatchGet) and the marketable index's shards (gsi3 Query); sets the queued figure
-  // of each counter shard (transactions of Updates), reads them (BatchGet) to finish the campaign.
+  // of each counter shard (Update), reads them (BatchGet) to finish the campaign, which lets go of
+  // its segment and template (transaction: usage item Delete, counter Update, campaign Put).
   // Sending to the queue: WorkQueues.
   campaignDispatcher: (fn, { table }) =>
     fn.grantTable(
       table,
-      ['GetItem', 'PutItem', 'Query', 'BatchGetItem', 'UpdateItem', 'TransactWriteItems'],
+      ['GetItem', 'PutItem', 'Query', 'BatchGetItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'],
       {
         indexes: ['gsi3'] satisfies GlobalIndexName[],
       },
@@ -154,10 +167,11 @@ export const functionPermissions: Record<
       'TransactWriteItems',
       'ConditionCheckItem',
     ]),
-  // Template items (conditional Put/Delete on version), the list index (gsi1), Powertools
-  // idempotency records; previews read the customer (and its tombstone) by GetItem.
+  // Template items (conditional Put/Delete on version; the delete in a transaction with the usage
+  // counter), who uses one (Query), the list index (gsi1), Powertools idempotency records;
+  // previews read the customer (and its tombstone) by GetItem.
   templatesApi: (fn, { table }) =>
-    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], {
+    fn.grantTable(table, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'], {
       indexes: ['gsi1'] satisfies GlobalIndexName[],
     }),
   // Reads (or creates once) the signing key, the customer, its tombstone and the custom field
@@ -172,8 +186,18 @@ export const functionPermissions: Record<
       'ConditionCheckItem',
       'TransactWriteItems',
     ]),
-  // One item per kind: read, and replaced with a condition on its version; reads the template.
-  automationsApi: (fn, { table }) => fn.grantTable(table, ['GetItem', 'PutItem']),
+  // One item per kind: read, and replaced with a condition on its version, in a transaction with
+  // the template's usage items when the template changes (ConditionCheck that it exists, usage
+  // item Put/Delete, counter Update); reads the template.
+  automationsApi: (fn, { table }) =>
+    fn.grantTable(table, [
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'TransactWriteItems',
+      'ConditionCheckItem',
+    ]),
   // Reads the configurations, templates, customers, suppressions and the signing key (created
   // once with PutItem); the month-day indexes (gsi1 birthdays, gsi2 anniversaries) by Query;
   // claims (PutItem) and settles (UpdateItem) send-ledger items; sends through SES.

@@ -28,9 +28,18 @@ export const unsubscribedPage = () =>
       'It can take a moment for a message already on its way to arrive.</p>',
   );
 
-/** Headers of both pages: never cached (the page answers a personal link), no scripts, no framing. */
+/** Both routes for the link of a preview or a test e-mail: nothing to do, and it says so. */
+export const previewPage = () =>
+  page(
+    'This is a preview link',
+    '<p>This unsubscribe link comes from a preview or a test e-mail: it unsubscribes no one. ' +
+      'The e-mails your customers get carry their own link.</p>',
+  );
+
+/** Headers of the pages: never cached (the page answers a personal link), no scripts, no framing. */
 export const PAGE_HEADERS = {
   'Cache-Control': 'no-store',
   'Content-Security-Policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
 } as const;

@@ -1,21 +1,26 @@
 import * as z from 'zod';
 import { MAX_UNSUBSCRIBE_BODY } from '#shared/domain/unsubscribe-request';
-import { TOKEN_PATTERN } from '#shared/domain/unsubscribe-token';
+import { PREVIEW_TOKEN, TOKEN_PATTERN } from '#shared/domain/unsubscribe-token';
 import { defineOperation, errorResponses } from './operation.ts';
 import { PAGE_HEADERS } from './unsubscribe-pages.ts';
 
 /** The public unsubscribe routes (no token: the link is the credential), served by unsubscribeApi. */
 
+const CODE_PATTERN = new RegExp(`^(?:${PREVIEW_TOKEN}|${TOKEN_PATTERN.source.slice(1, -1)})$`);
+
 export const UnsubscribePath = z.strictObject({
   code: z
     .string()
     .max(200)
-    .regex(TOKEN_PATTERN, 'Must be the token of an unsubscribe link')
-    .meta({ description: "The signed token of the e-mail's unsubscribe link" }),
+    .regex(CODE_PATTERN, 'Must be the token of an unsubscribe link')
+    .meta({
+      description: `The signed token of the e-mail's unsubscribe link; \`${PREVIEW_TOKEN}\` in previews and test e-mails, whose link unsubscribes no one`,
+    }),
 });
 
 const pageHeaders = z.strictObject({
   'Cache-Control': z.enum([PAGE_HEADERS['Cache-Control']]),
+  'X-Content-Type-Options': z.enum([PAGE_HEADERS['X-Content-Type-Options']]),
   'Content-Security-Policy': z
     .string()
     .max(200)
@@ -45,7 +50,9 @@ export const getUnsubscribePage = defineOperation({
     `nothing (mail scanners follow links): its button POSTs to the same URL. ${NOT_OURS}`,
   request: { path: UnsubscribePath },
   responses: {
-    '200': htmlPage('Confirmation page with an Unsubscribe button'),
+    '200': htmlPage(
+      `Confirmation page with an Unsubscribe button (for \`${PREVIEW_TOKEN}\`: a page saying the link unsubscribes no one)`,
+    ),
     ...errorResponses(400, 404),
   },
 });
@@ -82,7 +89,9 @@ export const unsubscribe = defineOperation({
     },
   },
   responses: {
-    '200': htmlPage('Done: the same page for every outcome'),
+    '200': htmlPage(
+      `Done: the same page for every outcome (for \`${PREVIEW_TOKEN}\`: nothing changes, and the page says so)`,
+    ),
     ...errorResponses(400, 404, 415),
   },
 });

@@ -25,6 +25,12 @@ const VERSION = '1';
 /** The path parameter's shape: two base64url parts; longest real token is about 110 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,120}\.[A-Za-z0-9_-]{43}$/;
 
+/**
+ * The unsubscribe "token" of previews and test e-mails: its link shows a page saying so and
+ * unsubscribes no one (the person shown in a preview must not be unsubscribed by a marketer's click).
+ */
+export const PREVIEW_TOKEN = 'preview';
+
 const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest();
 
 export const signUnsubscribeToken = (claim: UnsubscribeClaim, key: Buffer): string => {

@@ -1,13 +1,27 @@
 import { getCampaign } from '#shared/data/campaigns';
+import { isSuppressed } from '#shared/data/suppressions';
 import { getTemplate } from '#shared/data/templates';
 import type { Actor } from '#shared/domain/actor';
 import { assertMayManageCampaigns } from '#shared/domain/campaign';
-import { NotFound, Unprocessable } from '#shared/domain/errors';
+import { type FieldIssue, NotFound, Unprocessable } from '#shared/domain/errors';
 import { SAMPLE_CUSTOMER } from '#shared/domain/template-variables';
+import { PREVIEW_TOKEN } from '#shared/domain/unsubscribe-token';
 import { buildMarketingMessage } from '#shared/email/marketing-message';
 import { sendRawEmail } from '#shared/email/send-email';
+import { withThrottlingBackoff } from '#shared/email/send-pace';
 import type { CampaignTestRequest } from '#shared/schemas/campaign';
-import { PREVIEW_UNSUBSCRIBE_TOKEN, previewCustomer } from './templates.ts';
+import { previewCustomer } from './templates.ts';
+
+/** A test goes to colleagues, never to an address that bounced or complained (SES reputation). */
+const assertNoneSuppressed = async (emails: readonly string[]) => {
+  const suppressed = await Promise.all(emails.map((email) => isSuppressed(email)));
+  const issues: FieldIssue[] = emails.flatMap((email, index) =>
+    suppressed[index]
+      ? [{ in: 'body' as const, field: `emails.${index}`, detail: `${email} is on the suppression list` }]
+      : [],
+  );
+  if (issues.length > 0) throw new Unprocessable(issues);
+};
 
 /**
  * `POST /campaigns/{id}/test`: the campaign's e-mail as `customerId` (or the sample customer) would
@@ -25,6 +39,7 @@ export const sendCampaignTest = async (actor: Actor, campaignId: string, request
       { in: 'path', field: 'id', detail: `The campaign's template ${campaign.templateId} is gone` },
     ]);
   }
+  await assertNoneSuppressed(request.emails);
   const customer = request.customerId ? await previewCustomer(actor, request.customerId) : SAMPLE_CUSTOMER;
   const sent = [];
   for (const email of request.emails) {
@@ -32,12 +47,12 @@ export const sendCampaignTest = async (actor: Actor, campaignId: string, request
       template: { ...template, subject: `[Test] ${template.subject}` },
       customer: { ...customer, emails: [{ address: email, label: 'work' }] },
       campaign: { id: campaign.id, name: campaign.name },
-      unsubscribeToken: PREVIEW_UNSUBSCRIBE_TOKEN,
+      unsubscribeToken: PREVIEW_TOKEN,
     });
     const tags = message.tags.map((tag) =>
       tag.Name === 'messageKind' ? { ...tag, Value: 'campaign-test' } : tag,
     );
-    sent.push({ email, messageId: await sendRawEmail(message.raw, tags) });
+    sent.push({ email, messageId: await withThrottlingBackoff(() => sendRawEmail(message.raw, tags)) });
   }
   return { sent };
 };

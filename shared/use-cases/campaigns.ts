@@ -9,6 +9,7 @@ import * as rules from '#shared/domain/campaign';
 import { campaignReport } from '#shared/domain/campaign-progress';
 import { type FieldIssue, NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
 import { SAMPLE_CUSTOMER } from '#shared/domain/template-variables';
+import { PREVIEW_TOKEN } from '#shared/domain/unsubscribe-token';
 import { renderMarketingContent, unsubscribeUrl } from '#shared/email/marketing-message';
 import { newId, nowIso } from '#shared/ids';
 import { logger } from '#shared/observability/logger';
@@ -24,7 +25,6 @@ import type {
   UpdateCampaignRequest,
 } from '#shared/schemas/campaign';
 import { retryLostRaces } from './retry-races.ts';
-import { PREVIEW_UNSUBSCRIBE_TOKEN } from './templates.ts';
 
 /** Campaign use cases: the rules of shared/domain/campaign.ts on shared/data/campaigns.ts and Scheduler. */
 
@@ -133,7 +133,7 @@ const assertTemplateRenders = async (templateId: string) => {
   try {
     await renderMarketingContent(template, SAMPLE_CUSTOMER, {
       campaign: { id: '00000000000000000000000000', name: 'Sample' },
-      unsubscribeUrl: unsubscribeUrl(PREVIEW_UNSUBSCRIBE_TOKEN),
+      unsubscribeUrl: unsubscribeUrl(PREVIEW_TOKEN),
       postalAddress: config.senderPostalAddress,
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import type { Actor } from '#shared/domain/actor';
 import { NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
 import { SAMPLE_CUSTOMER } from '#shared/domain/template-variables';
 import { assertMayManageTemplates, assertValidTemplate } from '#shared/domain/templates';
+import { PREVIEW_TOKEN } from '#shared/domain/unsubscribe-token';
 import { renderMarketingContent, unsubscribeUrl } from '#shared/email/marketing-message';
 import { newId, nowIso } from '#shared/ids';
 import type {
@@ -100,9 +101,6 @@ export const deleteTemplate = async (actor: Actor, id: string, ifMatch?: number 
   );
 };
 
-/** In a preview the unsubscribe link is a placeholder: it must not unsubscribe the customer shown. */
-export const PREVIEW_UNSUBSCRIBE_TOKEN = 'preview';
-
 /** The customer to preview for; one that does not exist is a 422 naming `customerId` (the template exists). */
 export const previewCustomer = async (actor: Actor, customerId: string) => {
   try {
@@ -129,7 +127,7 @@ export const renderTemplatePreview = async (
     ...(request.campaignName
       ? { campaign: { id: '00000000000000000000000000', name: request.campaignName } }
       : {}),
-    unsubscribeUrl: unsubscribeUrl(PREVIEW_UNSUBSCRIBE_TOKEN),
+    unsubscribeUrl: unsubscribeUrl(PREVIEW_TOKEN),
     postalAddress: config.senderPostalAddress,
   });
   return { ...content, renderedAt: nowIso(), customerId: request.customerId ? customer.id : null };

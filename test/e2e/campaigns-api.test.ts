@@ -187,6 +187,34 @@ describe('campaigns end to end', () => {
       expect(mail?.subject).toBe('[Test] News');
       expect(mail?.body.text).toContain('/unsubscribe/preview');
     }
+    // The test e-mail's link says what it is, and its one-click unsubscribes no one.
+    const page = await call('GET', '/unsubscribe/{code}', { path: '/unsubscribe/preview' });
+    expect(page).toMatchObject({ status: 200, text: expect.stringContaining('unsubscribes no one') });
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const oneClick = await call('POST', '/unsubscribe/{code}', {
+      path: '/unsubscribe/preview',
+      body: 'List-Unsubscribe=One-Click',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(oneClick).toMatchObject({ status: 200, text: expect.stringContaining('unsubscribes no one') });
+
+    // A suppressed address gets no test e-mail either.
+    const suppressed = `bounced-${Date.now()}@example.com`;
+    expect(
+      (
+        await call('POST', '/suppressions', {
+          role: 'marketing',
+          body: { email: suppressed, reason: 'manual' },
+        })
+      ).status,
+    ).toBe(201);
+    const refused = await call('POST', '/campaigns/{id}/test', {
+      path: `/campaigns/${campaign.id}/test`,
+      role: 'marketing',
+      body: { emails: [to[0], suppressed] },
+    });
+    expect(refused).toMatchObject({ status: 422, body: { errors: [{ field: 'emails.1' }] } });
+    expect(await mailbox().messagesFor(suppressed)).toEqual([]);
     const tooMany = await call('POST', '/campaigns/{id}/test', {
       path: `/campaigns/${campaign.id}/test`,
       role: 'marketing',

@@ -218,9 +218,16 @@ describe('least privilege', () => {
     expect(actionsOf(statements)).not.toContain('ses:SendRawEmail');
   });
 
-  it('automationsApi may only get and put items of the table: no index, no SES, bus or queue', () => {
+  it('automationsApi may only write single items and their transactions: no query, index, SES, bus or queue', () => {
     const statements = statementsOf('automationsApi');
-    expect(dynamodbActions(statements)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(dynamodbActions(statements)).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ]);
     expect(JSON.stringify(statements)).not.toContain('/index/');
     expect(actionsOf(statements).filter((action) => /^(ses|events|sqs):/.test(action))).toEqual([]);
   });
@@ -251,6 +258,7 @@ describe('least privilege', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:TransactWriteItems',
       'dynamodb:UpdateItem',
     ]);
     const resources = JSON.stringify(
@@ -326,6 +334,21 @@ describe('campaign schedules', () => {
     );
     expect(JSON.stringify(invoke?.Resource)).toContain(functionLogicalId(template, 'campaignDispatcher'));
     expect(JSON.stringify(invoke?.Resource)).not.toContain(':*');
+  });
+
+  it('campaign writes may hold their segment and template (usage items in the same transaction)', () => {
+    expect(dynamodbActions(statementsOf('campaignsApi'))).toEqual(
+      expect.arrayContaining([
+        'dynamodb:TransactWriteItems',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
+    for (const finisher of ['campaignDispatcher', 'campaignSender'] as const) {
+      expect(dynamodbActions(statementsOf(finisher))).toEqual(
+        expect.arrayContaining(['dynamodb:TransactWriteItems', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem']),
+      );
+    }
   });
 
   it('campaignsApi creates and deletes schedules in its group only, and passes only that role', () => {

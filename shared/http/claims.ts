@@ -18,6 +18,9 @@ export const parseGroups = (claim: unknown): Role[] => {
 
 export const actorFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor | undefined => {
   const claims = event.requestContext.authorizer?.jwt?.claims;
+  // The authorizer also lets Cognito ID tokens through (their `aud` is the app client): only an
+  // access token is a credential for the API.
+  if (claims?.token_use !== 'access') return undefined;
   const sub = claims?.sub;
   // A sub we could not store as an owner id (only a non-Cognito issuer could send one) is no identity.
   if (typeof sub !== 'string' || !UserId.safeParse(sub).success) return undefined;

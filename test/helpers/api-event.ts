@@ -58,7 +58,11 @@ export const apiEvent = (options: {
               principalId: '',
               integrationLatency: 0,
               jwt: {
-                claims: options.claims ?? { sub: 'dev-admin', 'cognito:groups': '[admin]' },
+                claims: options.claims ?? {
+                  sub: 'dev-admin',
+                  'cognito:groups': '[admin]',
+                  token_use: 'access',
+                },
                 scopes: [],
               },
             },

@@ -36,7 +36,7 @@ const apiHandlers: Record<ApiFunctionName, typeof handler> = {
 
 /** Calls the API's Lambda handlers directly, as API Gateway would, for a user with a role. */
 export const asUser = (role: Role, userId = `dev-${role}`) => {
-  const claims = { sub: userId, 'cognito:groups': `[${role}]` };
+  const claims = { sub: userId, 'cognito:groups': `[${role}]`, token_use: 'access' };
   const call = async (
     routeKey: string,
     options: Omit<Parameters<typeof apiEvent>[0], 'routeKey' | 'claims'> = {},

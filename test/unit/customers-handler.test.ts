@@ -40,19 +40,41 @@ describe('customers handler', () => {
   });
 
   it('answers 401 to a token whose subject could not be stored as a user id', async () => {
-    const result = await create({ name: 'A' }, {}, { sub: 'évil user/../x', 'cognito:groups': '[admin]' });
+    const result = await create(
+      { name: 'A' },
+      {},
+      { sub: 'évil user/../x', 'cognito:groups': '[admin]', token_use: 'access' },
+    );
+    expect(result).toMatchObject({ statusCode: 401 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('answers 401 to an ID token: only access tokens are API credentials', async () => {
+    const result = await create(
+      { name: 'A' },
+      {},
+      { sub: 'u1', 'cognito:groups': '[admin]', token_use: 'id' },
+    );
     expect(result).toMatchObject({ statusCode: 401 });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('answers 403 to a user with no CRM role, and reads roles from the flattened groups claim', async () => {
-    const noRole = await create({ name: 'A' }, {}, { sub: 'u1', 'cognito:groups': '[guests]' });
+    const noRole = await create(
+      { name: 'A' },
+      {},
+      { sub: 'u1', 'cognito:groups': '[guests]', token_use: 'access' },
+    );
     expect(noRole).toMatchObject({
       statusCode: 403,
       headers: { 'content-type': 'application/problem+json' },
     });
     ddb.on(TransactWriteCommand).resolves({});
-    const twoRoles = await create({ name: 'A' }, {}, { sub: 'u1', 'cognito:groups': '[support sales]' });
+    const twoRoles = await create(
+      { name: 'A' },
+      {},
+      { sub: 'u1', 'cognito:groups': '[support sales]', token_use: 'access' },
+    );
     expect(twoRoles).toMatchObject({ statusCode: 201 });
   });
 

@@ -19,7 +19,8 @@ import { BodyTooLargeError, closeServer, listen, readBody, sendJson } from './js
  *   `complaint@simulator.amazonses.com`: delivered, then "Email Complaint Received".
  * - Opens and clicks come from a small tracking server (never the API server: that one serves only
  *   the documented routes): `GET /open/<messageId>` answers a 1×1 GIF and emits "Email Opened";
- *   `GET /click/<messageId>?url=<http(s) URL>` emits "Email Clicked" and redirects there.
+ *   `GET /click/<messageId>?url=<http(s) URL>` emits "Email Clicked" and redirects there, if the
+ *   message holds that link (anything else is a 400: no open redirect).
  *
  * Events are emitted before the SES (or tracking) response goes out, so the bus counts them as in
  * flight by then and `LocalRuntime.waitForIdle()` covers their consumers.
@@ -86,6 +87,26 @@ const addressesOf = (value: string | undefined): string[] =>
     .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
     .map(bareAddress)
     .filter((address) => address.includes('@'));
+
+/**
+ * The http(s) links of a raw message (quoted-printable undone, as nodemailer encodes bodies), so
+ * the click endpoint redirects only where the message itself points: no open redirect.
+ */
+export const linksOf = (raw: Buffer): Set<string> => {
+  const text = raw
+    .toString('utf8')
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const links = new Set<string>();
+  for (const [found] of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
+    try {
+      links.add(new URL(found.replaceAll('&amp;', '&')).href);
+    } catch {
+      // Not a URL after all: not a link one could click.
+    }
+  }
+  return links;
+};
 
 /** The `mail` object of SES's event records, for one SendRawEmail the emulator accepted. */
 export const mailOf = (form: URLSearchParams, messageId: string, at: Date): Mail => {
@@ -199,7 +220,7 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const emulator = options.emulatorEndpoint.replace(/\/$/, '');
-  const messages = new Map<string, Mail>();
+  const messages = new Map<string, { mail: Mail; links: Set<string> }>();
   const idleWaiters: (() => void)[] = [];
   let inFlight = 0;
   let emittedCount = 0;
@@ -215,8 +236,8 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
     });
   };
 
-  const remember = (mail: Mail) => {
-    messages.set(mail.messageId, mail);
+  const remember = (mail: Mail, links: Set<string>) => {
+    messages.set(mail.messageId, { mail, links });
     if (messages.size > KEPT_MESSAGES) messages.delete(messages.keys().next().value as string);
   };
 
@@ -241,7 +262,7 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
       if (messageId) {
         const now = new Date();
         const mail = mailOf(form, messageId, now);
-        remember(mail);
+        remember(mail, linksOf(Buffer.from(form.get('RawMessage.Data') ?? '', 'base64')));
         for (const { type, detail } of sendingEvents(mail, now)) emit(type, detail);
       }
     }
@@ -276,8 +297,8 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
       sendJson(response, 405, { message: 'Method not allowed' }, { allow: 'GET, HEAD' });
       return;
     }
-    const mail = match ? messages.get(decodeURIComponent(match[2] ?? '')) : undefined;
-    if (!match || !mail) {
+    const message = match ? messages.get(decodeURIComponent(match[2] ?? '')) : undefined;
+    if (!match || !message) {
       sendJson(response, 404, { message: 'No such message' });
       return;
     }
@@ -287,7 +308,7 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
       userAgent: String(request.headers['user-agent'] ?? ''),
     };
     if (match[1] === 'open') {
-      emit('Open', { eventType: 'Open', mail, open: seen });
+      emit('Open', { eventType: 'Open', mail: message.mail, open: seen });
       response.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
       response.end(PIXEL);
       return;
@@ -304,7 +325,15 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
       sendJson(response, 400, { message: 'url must be an absolute http(s) URL' });
       return;
     }
-    emit('Click', { eventType: 'Click', mail, click: { ...seen, link: link.href, linkTags: {} } });
+    if (!message.links.has(link.href)) {
+      sendJson(response, 400, { message: 'url is not a link of this message' });
+      return;
+    }
+    emit('Click', {
+      eventType: 'Click',
+      mail: message.mail,
+      click: { ...seen, link: link.href, linkTags: {} },
+    });
     response.writeHead(302, { location: link.href, 'cache-control': 'no-store' });
     response.end();
   };

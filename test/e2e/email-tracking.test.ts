@@ -101,6 +101,11 @@ describe('e-mail tracking end to end', () => {
       redirect: 'manual',
     });
     expect(refused.status).toBe(400);
+    const elsewhere = await fetch(
+      `${runtime.trackingUrl}/click/${messageId}?url=${encodeURIComponent('https://evil.example/phish')}`,
+      { redirect: 'manual' },
+    );
+    expect(elsewhere.status).toBe(400);
     expect((await fetch(`${runtime.trackingUrl}/open/no-such-message`)).status).toBe(404);
     await runtime.waitForIdle();
 

@@ -89,12 +89,20 @@ const addressesOf = (value: string | undefined): string[] =>
     .filter((address) => address.includes('@'));
 
 /**
- * The http(s) links of a raw message (quoted-printable undone, as nodemailer encodes bodies), so
+ * The http(s) links of a raw message (quoted-printable and base64 bodies decoded), so
  * the click endpoint redirects only where the message itself points: no open redirect.
  */
 export const linksOf = (raw: Buffer): Set<string> => {
-  const text = raw
-    .toString('utf8')
+  const source = raw.toString('utf8');
+  // Base64 parts (nodemailer's choice for some bodies): their decoded text, after the headers.
+  const base64Parts = [
+    ...source.matchAll(
+      /content-transfer-encoding:\s*base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/gi,
+    ),
+  ]
+    .map(([, body]) => Buffer.from(body ?? '', 'base64').toString('utf8'))
+    .join('\n');
+  const text = `${source}\n${base64Parts}`
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
   const links = new Set<string>();
@@ -106,6 +114,15 @@ export const linksOf = (raw: Buffer): Set<string> => {
     }
   }
   return links;
+};
+
+/** A path segment decoded; a malformed escape (`%E0`) names no message rather than throwing. */
+const decodedOrRaw = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 };
 
 /** The `mail` object of SES's event records, for one SendRawEmail the emulator accepted. */
@@ -297,7 +314,7 @@ export const startSesEvents = async (options: SesEventsOptions): Promise<SesEven
       sendJson(response, 405, { message: 'Method not allowed' }, { allow: 'GET, HEAD' });
       return;
     }
-    const message = match ? messages.get(decodeURIComponent(match[2] ?? '')) : undefined;
+    const message = match ? messages.get(decodedOrRaw(match[2] ?? '')) : undefined;
     if (!match || !message) {
       sendJson(response, 404, { message: 'No such message' });
       return;

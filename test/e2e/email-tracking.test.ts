@@ -107,6 +107,7 @@ describe('e-mail tracking end to end', () => {
     );
     expect(elsewhere.status).toBe(400);
     expect((await fetch(`${runtime.trackingUrl}/open/no-such-message`)).status).toBe(404);
+    expect((await fetch(`${runtime.trackingUrl}/open/%E0%A4%A`)).status).toBe(404);
     await runtime.waitForIdle();
 
     const tracked = await call('GET', '/campaigns/{id}', { path, role: 'marketing' });

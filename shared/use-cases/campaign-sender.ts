@@ -139,8 +139,12 @@ const settleFailedSend = async (run: SendRun, customerId: string, error: unknown
  */
 const recordSent = async (campaignId: string, customerId: string, messageId: string) => {
   try {
-    await retryCountedWrite(() => sends.markSent(campaignId, customerId, messageId, nowIso()));
-    return 'sent';
+    if (await retryCountedWrite(() => sends.markSent(campaignId, customerId, messageId, nowIso())))
+      return 'sent';
+    // The claim is gone: the person was erased while SES was sending. Counted once as gone,
+    // with a record that keeps no message id, so the campaign still adds up.
+    const counted = await retryCountedWrite(() => sends.recordSkip(campaignId, customerId, 'gone', nowIso()));
+    return counted ? 'skipped' : 'alreadyHandled';
   } catch (error) {
     logger.error('Sent, but the send record could not be settled: it stays sending', {
       customerId,

@@ -408,6 +408,31 @@ describe('campaign sending', () => {
     expect(read.report.progress).toMatchObject({ queued: 2, sent: 2 });
   });
 
+  it('counts a person erased while SES was sending to them once, as gone, and the campaign still finishes', async () => {
+    const [erased] = (await createCustomers('mid-erase', 2)) as [string, string];
+    const { id, bodies } = await dispatchCampaign('mid-erase');
+    sesMock.on(SendRawEmailCommand).callsFake(async (input) => {
+      if (rawOf(input).includes(address('mid-erase', 0))) {
+        expect(
+          (await admin.request('POST /customers/{id}/erase', { pathParameters: { id: erased } })).status,
+        ).toBe(200);
+      }
+      return passThrough(input);
+    });
+    await Promise.all(bodies.map((body) => deliver(body)));
+    const read = await report(id);
+    expect(read.report.progress).toMatchObject({
+      queued: 2,
+      sent: 1,
+      skipped: 1,
+      skippedByReason: { gone: 1 },
+    });
+    expect(read.status).toBe('sent');
+    expect(
+      (await sendRecordsOf(id)).filter((item) => item.customerId === erased).map((item) => item.messageId),
+    ).toEqual([undefined]);
+  });
+
   it('forgets who got a campaign when the person is erased; the counters keep only numbers', async () => {
     const [erased, kept] = (await createCustomers('forget', 2)) as [string, string];
     const { id, bodies } = await dispatchCampaign('forget');

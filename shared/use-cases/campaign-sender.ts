@@ -99,13 +99,24 @@ const sendToRecipient = async (run: SendRun, customerId: string): Promise<Recipi
   return recordSent(campaign.id, customerId, messageId);
 };
 
+/** A failure before SES was called (reading the signing key, say): nothing went out. */
+class FailedBeforeSes extends Error {
+  override name = 'FailedBeforeSes';
+}
+
 const renderAndSend = async (run: SendRun, customer: Customer): Promise<string> => {
-  const message = await buildMarketingMessage({
-    template: run.template,
-    customer,
-    campaign: { id: run.campaign.id, name: run.campaign.name },
-    unsubscribeToken: await unsubscribeTokenFor({ customerId: customer.id, campaignId: run.campaign.id }),
-  });
+  let message: Awaited<ReturnType<typeof buildMarketingMessage>>;
+  try {
+    message = await buildMarketingMessage({
+      template: run.template,
+      customer,
+      campaign: { id: run.campaign.id, name: run.campaign.name },
+      unsubscribeToken: await unsubscribeTokenFor({ customerId: customer.id, campaignId: run.campaign.id }),
+    });
+  } catch (error) {
+    if (error instanceof Unprocessable) throw error;
+    throw new FailedBeforeSes('The message could not be built', { cause: error });
+  }
   return withThrottlingBackoff(async () => {
     await run.pace.take();
     return sendRawEmail(message.raw, message.tags);
@@ -115,7 +126,7 @@ const renderAndSend = async (run: SendRun, customer: Customer): Promise<string> 
 const settleFailedSend = async (run: SendRun, customerId: string, error: unknown) => {
   const campaignId = run.campaign.id;
   if (error instanceof Unprocessable) return fail(campaignId, customerId, 'template-error');
-  const failure = sesFailure(error);
+  const failure = error instanceof FailedBeforeSes ? 'not-sent' : sesFailure(error);
   if (failure === 'rejected') return fail(campaignId, customerId, sesErrorName(error));
   if (failure === 'unknown') {
     logger.error('SES’s answer was lost: the message may have gone, so it is not sent again', {
@@ -124,7 +135,9 @@ const settleFailedSend = async (run: SendRun, customerId: string, error: unknown
     });
     return fail(campaignId, customerId, OUTCOME_UNKNOWN);
   }
-  if (run.lastDelivery) return fail(campaignId, customerId, sesErrorName(error));
+  if (run.lastDelivery) {
+    return fail(campaignId, customerId, sesErrorName(error instanceof FailedBeforeSes ? error.cause : error));
+  }
   logger.warn('SES did not take the message: the claim is given back for a redelivery', {
     customerId,
     error: error as Error,

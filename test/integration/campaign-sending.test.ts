@@ -23,6 +23,22 @@ import { mailbox } from '../support/mailbox.ts';
  * captured (SQS mocked) and handed to the sender as SQS would, including twice and concurrently;
  * SES throttling and refusals are injected with aws-sdk-client-mock in front of the real emulator.
  */
+/** Set to make the next unsubscribe token fail as a DynamoDB read would (before SES is called). */
+let failNextToken = false;
+vi.mock('#shared/use-cases/unsubscribe', async (importOriginal) => {
+  const original = await importOriginal<typeof import('#shared/use-cases/unsubscribe')>();
+  return {
+    ...original,
+    unsubscribeTokenFor: async (...args: Parameters<typeof original.unsubscribeTokenFor>) => {
+      if (failNextToken) {
+        failNextToken = false;
+        throw Object.assign(new Error('Could not connect to DynamoDB'), { name: 'TimeoutError' });
+      }
+      return original.unsubscribeTokenFor(...args);
+    },
+  };
+});
+
 process.env.CAMPAIGN_SEND_QUEUE_URL = 'http://queue.invalid/000000000000/campaignSend';
 process.env.SES_MAX_SEND_RATE = '500';
 
@@ -301,6 +317,19 @@ describe('campaign sending', () => {
 
     await Promise.all(bodies.map((body) => deliver(body, 2)));
     expect((await report(id)).report.progress).toMatchObject({ queued: 3, sent: 3 });
+  });
+
+  it('gives the claim back when the message fails before SES is called, so the redelivery sends', async () => {
+    await createCustomers('before-ses', 1);
+    const { id, bodies } = await dispatchCampaign('before-ses');
+    sesMock.on(SendRawEmailCommand).callsFake(passThrough);
+    failNextToken = true;
+    const first = await Promise.all(bodies.map((body) => deliver(body)));
+    expect(first.flatMap((result) => result.batchItemFailures)).toHaveLength(1);
+    expect(await sendRecordsOf(id)).toHaveLength(0);
+    await Promise.all(bodies.map((body) => deliver(body, 2)));
+    expect((await report(id)).report.progress).toMatchObject({ queued: 1, sent: 1, failed: 0 });
+    expect(await mailbox().messagesFor(address('before-ses', 0))).toHaveLength(1);
   });
 
   it('fails a claim whose sender died before SES answered, without mailing that person, and waits for a live one', async () => {

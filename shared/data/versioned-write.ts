@@ -22,12 +22,12 @@ const mismatch = (error: unknown, what: string) =>
     ? new VersionMismatch(`The ${what} changed (or was deleted) since it was read.`)
     : error;
 
-/** The same conditional Put as one entry of a TransactWriteItems. */
+/** The conditional Put, as an entry of a TransactWriteItems (putVersioned sends it alone). */
 export const versionedPutEntry = (item: Record<string, unknown>, expectedVersion: number | undefined) => ({
   Put: { TableName: config.tableName, Item: item, ...whenVersion(expectedVersion) },
 });
 
-/** The same conditional Delete as one entry of a TransactWriteItems. */
+/** The conditional Delete, as an entry of a TransactWriteItems (deleteVersioned sends it alone). */
 export const versionedDeleteEntry = (key: { pk: string; sk: string }, version: number) => ({
   Delete: { TableName: config.tableName, Key: key, ...whenVersion(version) },
 });
@@ -39,9 +39,7 @@ export const putVersioned = async (
   what: string,
 ): Promise<void> => {
   try {
-    await documentClient.send(
-      new PutCommand({ TableName: config.tableName, Item: item, ...whenVersion(expectedVersion) }),
-    );
+    await documentClient.send(new PutCommand(versionedPutEntry(item, expectedVersion).Put));
   } catch (error) {
     throw mismatch(error, what);
   }
@@ -54,9 +52,7 @@ export const deleteVersioned = async (
   what: string,
 ): Promise<void> => {
   try {
-    await documentClient.send(
-      new DeleteCommand({ TableName: config.tableName, Key: key, ...whenVersion(version) }),
-    );
+    await documentClient.send(new DeleteCommand(versionedDeleteEntry(key, version).Delete));
   } catch (error) {
     throw mismatch(error, what);
   }

@@ -1,4 +1,3 @@
-import { config } from '#shared/config';
 import { getCampaignCounters } from '#shared/data/campaign-sends';
 import * as store from '#shared/data/campaigns';
 import { getSegment } from '#shared/data/segments';
@@ -9,8 +8,6 @@ import * as rules from '#shared/domain/campaign';
 import { campaignReport } from '#shared/domain/campaign-progress';
 import { type FieldIssue, NotFound, Unprocessable, VersionMismatch } from '#shared/domain/errors';
 import { SAMPLE_CUSTOMER } from '#shared/domain/template-variables';
-import { PREVIEW_TOKEN } from '#shared/domain/unsubscribe-token';
-import { renderMarketingContent, unsubscribeUrl } from '#shared/email/marketing-message';
 import { newId, nowIso } from '#shared/ids';
 import { logger } from '#shared/observability/logger';
 import {
@@ -25,6 +22,7 @@ import type {
   UpdateCampaignRequest,
 } from '#shared/schemas/campaign';
 import { retryLostRaces } from './retry-races.ts';
+import { renderForPreview } from './templates.ts';
 
 /** Campaign use cases: the rules of shared/domain/campaign.ts on shared/data/campaigns.ts and Scheduler. */
 
@@ -127,15 +125,11 @@ export const updateCampaign = async (
  * recipient: scheduling renders it once for the sample customer and refuses it, naming
  * `templateId`, as the test send would.
  */
-const assertTemplateRenders = async (templateId: string) => {
-  const template = await getTemplate(templateId);
+const assertTemplateRenders = async (campaign: Campaign) => {
+  const template = await getTemplate(campaign.templateId);
   if (!template) return; // Gone: the segment-and-template usage check of the write answers it.
   try {
-    await renderMarketingContent(template, SAMPLE_CUSTOMER, {
-      campaign: { id: '00000000000000000000000000', name: 'Sample' },
-      unsubscribeUrl: unsubscribeUrl(PREVIEW_TOKEN),
-      postalAddress: config.senderPostalAddress,
-    });
+    await renderForPreview(template, SAMPLE_CUSTOMER, campaign.name);
   } catch (error) {
     if (!(error instanceof Unprocessable)) throw error;
     throw new Unprocessable(
@@ -168,7 +162,7 @@ export const scheduleCampaign = (
     (current, now) => rules.scheduleCampaign(current, request, now),
     (previous) => dropSchedule(previous),
     async (next) => {
-      await assertTemplateRenders(next.templateId);
+      await assertTemplateRenders(next);
       await createCampaignSchedule(next);
     },
   );

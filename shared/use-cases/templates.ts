@@ -7,6 +7,7 @@ import { assertMayManageTemplates, assertValidTemplate } from '#shared/domain/te
 import { PREVIEW_TOKEN } from '#shared/domain/unsubscribe-token';
 import { renderMarketingContent, unsubscribeUrl } from '#shared/email/marketing-message';
 import { newId, nowIso } from '#shared/ids';
+import type { Customer } from '#shared/schemas/customer';
 import type {
   CreateTemplateRequest,
   RenderedTemplate,
@@ -111,6 +112,18 @@ export const previewCustomer = async (actor: Actor, customerId: string) => {
   }
 };
 
+/** A template as a preview shows it: the placeholder unsubscribe link, the sender's postal address. */
+export const renderForPreview = (
+  template: Pick<Template, 'subject' | 'html' | 'text'>,
+  customer: Customer,
+  campaignName?: string,
+) =>
+  renderMarketingContent(template, customer, {
+    ...(campaignName ? { campaign: { id: '00000000000000000000000000', name: campaignName } } : {}),
+    unsubscribeUrl: unsubscribeUrl(PREVIEW_TOKEN),
+    postalAddress: config.senderPostalAddress,
+  });
+
 /**
  * Renders the template as the customer would get it (footer included); without `customerId`, for
  * the sample customer. A merged customer id renders for the survivor.
@@ -123,12 +136,6 @@ export const renderTemplatePreview = async (
   assertMayManageTemplates(actor);
   const template = await read(id);
   const customer = request.customerId ? await previewCustomer(actor, request.customerId) : SAMPLE_CUSTOMER;
-  const content = await renderMarketingContent(template, customer, {
-    ...(request.campaignName
-      ? { campaign: { id: '00000000000000000000000000', name: request.campaignName } }
-      : {}),
-    unsubscribeUrl: unsubscribeUrl(PREVIEW_TOKEN),
-    postalAddress: config.senderPostalAddress,
-  });
+  const content = await renderForPreview(template, customer, request.campaignName);
   return { ...content, renderedAt: nowIso(), customerId: request.customerId ? customer.id : null };
 };

@@ -147,11 +147,13 @@ describe('campaigns end to end', () => {
       role: 'marketing',
       body: { name: 'Heavy', segmentId, templateId: heavy.body.id },
     });
-    const scheduled = await call('POST', '/campaigns/{id}/schedule', {
-      path: `/campaigns/${created.body.id}/schedule`,
-      role: 'marketing',
-      body: { sendAt: wallTimeIn('UTC', 3600).slice(0, 16), timeZone: 'utc' },
-    });
+    const inAnHour = () =>
+      call('POST', '/campaigns/{id}/schedule', {
+        path: `/campaigns/${created.body.id}/schedule`,
+        role: 'marketing',
+        body: { sendAt: wallTimeIn('UTC', 3600).slice(0, 16), timeZone: 'utc' },
+      });
+    const scheduled = await inAnHour();
     expect(scheduled).toMatchObject({ status: 422, body: { errors: [{ field: 'templateId' }] } });
     const light = await call('PATCH', '/campaigns/{id}', {
       path: `/campaigns/${created.body.id}`,
@@ -159,11 +161,7 @@ describe('campaigns end to end', () => {
       body: { templateId },
     });
     expect(light.status).toBe(200);
-    const rescheduled = await call('POST', '/campaigns/{id}/schedule', {
-      path: `/campaigns/${created.body.id}/schedule`,
-      role: 'marketing',
-      body: { sendAt: wallTimeIn('UTC', 3600).slice(0, 16), timeZone: 'utc' },
-    });
+    const rescheduled = await inAnHour();
     expect(rescheduled).toMatchObject({ status: 200, body: { schedule: { timeZone: 'UTC' } } });
     const cancelled = await call('POST', '/campaigns/{id}/cancel', {
       path: `/campaigns/${created.body.id}/cancel`,
